@@ -1,0 +1,103 @@
+"""The `compendium` command: list, run, build, verify, ledger, manifest, sync-params.
+
+Every input problem (unknown chapter or parameter, wrong type, out-of-range value,
+unreadable file, changed data, malformed registry row, failing cell) ends as one
+line on stderr and exit code 2; nothing already built is overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from compendium.errors import CompendiumError
+
+
+def _cmd_list(args: argparse.Namespace) -> None:
+    from compendium.pipeline.params import all_groups
+
+    for group in all_groups().values():
+        print(group.name)
+        for spec in group.notebooks.values():
+            print(f"  {spec.name}: {spec.title}")
+            for p in spec.params.values():
+                print(f"    {p.name} ({p.type}, default {p.default!r}, {p.describe_range()}): {p.description}")
+
+
+def _cmd_run(args: argparse.Namespace) -> None:
+    from compendium.pipeline.build import verify
+    from compendium.pipeline.params import find_group
+    from compendium.pipeline.runs import run_chapter
+
+    group = find_group(args.chapter)
+    verify()
+    run_dir = run_chapter(group, args.param, Path(args.params_file) if args.params_file else None)
+    print(run_dir)
+
+
+def _cmd_build(args: argparse.Namespace) -> None:
+    from compendium.pipeline.build import build
+
+    print(build(force=args.force) / "index.html")
+
+
+def _cmd_verify(args: argparse.Namespace) -> None:
+    from compendium.pipeline.build import verify
+
+    verify()
+    print("data/ matches its manifest; every registry row is valid")
+
+
+def _cmd_ledger(args: argparse.Namespace) -> None:
+    from compendium.claims.ledger import main_ledger
+
+    main_ledger(args.out)
+
+
+def _cmd_manifest(args: argparse.Namespace) -> None:
+    from compendium.pipeline import manifest
+
+    print(manifest.write())
+
+
+def _cmd_sync_params(args: argparse.Namespace) -> None:
+    from compendium.pipeline.sync import sync_parameter_cells
+
+    for path in sync_parameter_cells():
+        print(f"rewrote the parameters cell of {path}")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="compendium", description=__doc__.splitlines()[0])
+    sub = top.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="chapters, notebooks and their parameters").set_defaults(func=_cmd_list)
+    run = sub.add_parser("run", help="execute one chapter with your own parameters")
+    run.add_argument("chapter")
+    run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE")
+    run.add_argument("--params-file", metavar="FILE", help="JSON or YAML mapping of parameters")
+    run.set_defaults(func=_cmd_run)
+    build = sub.add_parser("build", help="execute stale notebooks and render the book")
+    build.add_argument("--force", action="store_true", help="re-execute every notebook")
+    build.set_defaults(func=_cmd_build)
+    sub.add_parser("verify", help="check data/ against its manifest and schemas").set_defaults(func=_cmd_verify)
+    ledger = sub.add_parser("ledger", help="recompute every claim and write the ledger CSV")
+    ledger.add_argument("--out", metavar="PATH")
+    ledger.set_defaults(func=_cmd_ledger)
+    sub.add_parser("manifest", help="rewrite data/MANIFEST.sha256 after an intended data edit").set_defaults(
+        func=_cmd_manifest
+    )
+    sub.add_parser("sync-params", help="regenerate notebooks' parameters cells from params.yaml").set_defaults(
+        func=_cmd_sync_params
+    )
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.func(args)
+    except CompendiumError as exc:
+        print(f"compendium: error: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,1 @@
+"""Parameterised execution (papermill), caching and the book build."""

@@ -1,0 +1,126 @@
+"""Execute one notebook with papermill into an output folder, atomically and deterministically.
+
+The notebook runs in a temporary sibling folder (its working directory, where its
+figures land); only when every cell has succeeded is that folder renamed over the
+previous output, so a failing run never destroys a good one. Execution metadata
+(timestamps, durations, random cell ids) is stripped so that the same parameters
+give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jupytext
+import nbformat
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+from compendium.errors import CompendiumError
+from compendium.paths import project_root
+from compendium.pipeline import standalone
+from compendium.pipeline.params import NotebookSpec, parameters_cell_source
+
+KEY_FILE = "cache-key"
+PARAMS_FILE = "params.json"
+
+
+def load_source(spec: NotebookSpec) -> nbformat.NotebookNode:
+    """Read the MyST notebook and check its parameters cell against params.yaml."""
+    nb = jupytext.read(spec.source)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    expected = parameters_cell_source(spec)
+    if len(cells) != 1:
+        raise CompendiumError(f"{spec.source}: needs exactly one code cell tagged 'parameters'")
+    if cells[0].source.strip() != expected:
+        raise CompendiumError(
+            f"{spec.source}: parameters cell differs from params.yaml; "
+            f"run `compendium sync-params` to regenerate it"
+        )
+    return nb
+
+
+def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove everything that varies between identical runs."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index:03d}"
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def execute(
+    spec: NotebookSpec,
+    params: dict[str, Any],
+    out_dir: Path,
+    key: str,
+    banner: str | None = None,
+    standalone_html: bool = False,
+) -> Path:
+    """Run ``spec`` with ``params`` (the notebook's own subset is used) into ``out_dir``.
+
+    Returns the executed notebook's path. Raises :class:`CompendiumError` naming the
+    notebook and cell when a cell fails; ``out_dir`` is then left as it was.
+    """
+    nb = normalise(load_source(spec))
+    own = {name: params[name] for name in spec.params}
+    overrides = {k: v for k, v in own.items() if v != spec.params[k].default}
+    if banner:
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(banner))
+        nb = normalise(nb)
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = out_dir.parent / f".{out_dir.name}.partial"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    target = work / f"{spec.name}.ipynb"
+    os.environ.setdefault("COMPENDIUM_ROOT", str(project_root()))
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    try:
+        papermill.execute_notebook(
+            nb,
+            str(target),
+            parameters=overrides,
+            kernel_name="python3",
+            cwd=str(work),
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise CompendiumError(
+            f"{spec.label}: cell {exc.cell_index} failed: {exc.ename}: {exc.evalue}"
+        ) from None
+    except Exception as exc:  # kernel died, could not start, …: still one line, old output kept
+        shutil.rmtree(work, ignore_errors=True)
+        raise CompendiumError(f"{spec.label}: execution failed: {exc.__class__.__name__}: {exc}") from None
+
+    executed = normalise(nbformat.read(target, as_version=4))
+    nbformat.write(executed, target)
+    if standalone_html:
+        target.with_suffix(".html").write_text(standalone.to_html(executed), encoding="utf-8")
+    (work / PARAMS_FILE).write_text(json.dumps(own, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (work / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+    _swap_into_place(work, out_dir)
+    return out_dir / target.name
+
+
+def _swap_into_place(new: Path, out_dir: Path) -> None:
+    old = out_dir.parent / f".{out_dir.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(old)
+    new.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def stored_key(out_dir: Path) -> str | None:
+    path = out_dir / KEY_FILE
+    return path.read_text(encoding="utf-8").strip() if path.exists() else None

@@ -1,0 +1,66 @@
+"""A standalone HTML page of an executed notebook, with myst-nb glue resolved.
+
+The book's renderer (myst-nb) pastes glued values into prose and places glued
+figures; nbconvert knows nothing of glue. So for `compendium run` pages, glued
+outputs are turned back into ordinary outputs, ``{glue:text}`key:fmt``` roles are
+replaced by their formatted values, and ``{glue:figure}`` blocks by the figure and
+its caption. (myst-nb offers no such export of its own.)
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+
+import nbformat
+from nbconvert import HTMLExporter
+
+_PREFIX = "application/papermill.record/"
+_ROLE = re.compile(r"\{glue(?::text|:|)\}`([^`:]+)(?::([^`]*))?`")
+_FIGURE = re.compile(r"```\{glue:figure\}\s*(\S+)\n(?::[^\n]*\n)*(.*?)```", re.DOTALL)
+
+
+def _glued(nb: nbformat.NotebookNode) -> dict[str, dict]:
+    found = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                found[name] = {k[len(_PREFIX):]: v for k, v in output.get("data", {}).items()}
+    return found
+
+
+def _format(plain: str, spec: str | None) -> str:
+    if not spec:
+        return plain
+    try:
+        return format(ast.literal_eval(plain), spec)
+    except (ValueError, SyntaxError, TypeError):
+        return plain
+
+
+def _paste(text: str, glued: dict[str, dict]) -> str:
+    def role(match: re.Match) -> str:
+        data = glued.get(match.group(1))
+        return _format(data["text/plain"], match.group(2)) if data and "text/plain" in data else match.group(0)
+
+    def figure(match: re.Match) -> str:
+        data = glued.get(match.group(1), {})
+        image = f"![{match.group(1)}](data:image/png;base64,{data['image/png']})\n\n" if "image/png" in data else ""
+        return f"{image}*{match.group(2).strip()}*"
+
+    return _ROLE.sub(role, _FIGURE.sub(figure, text))
+
+
+def to_html(nb: nbformat.NotebookNode) -> str:
+    page = copy.deepcopy(nb)
+    glued = _glued(page)
+    for cell in page.cells:
+        if cell.cell_type == "markdown":
+            cell.source = _paste(cell.source, glued)
+        else:
+            # Glued outputs are pasted where the prose asks for them, not under the code.
+            cell.outputs = [o for o in cell.get("outputs", []) if "scrapbook" not in o.get("metadata", {})]
+    body, _ = HTMLExporter().from_notebook_node(page)
+    return body
