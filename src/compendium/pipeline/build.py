@@ -100,7 +100,7 @@ def stage() -> Path:
             if not (out / f"{spec.name}.ipynb").exists():
                 raise CompendiumError(f"{spec.label} has not been executed")
             for path in sorted(out.rglob("*")):
-                if path.is_file() and path.name not in (execute.KEY_FILE, execute.PARAMS_FILE):
+                if path.is_file() and path.name not in (execute.KEY_FILE, execute.PARAMS_FILE, execute.TIMING_FILE):
                     place(path, rel_dir / path.relative_to(out))
     for path in sorted(staged.rglob("*"), reverse=True):
         if path.is_file() and path not in wanted and path.name != STAMP:
@@ -125,13 +125,15 @@ def render(staged: Path) -> Path:
     output = build_dir() / "render"
     result = subprocess.run(
         [
-            sys.executable, "-m", "jupyter_book", "build", str(staged),
+            str(Path(sys.executable).with_name("jupyter-book")), "build", str(staged),
             "--path-output", str(output), "-W", "-n", "--keep-going",
         ],
         capture_output=True,
         text=True,
     )
     if result.returncode != 0:
+        # Sphinx would not re-report these warnings on an incremental rebuild: start afresh next time.
+        shutil.rmtree(output, ignore_errors=True)
         sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
         problems = [line for line in (result.stdout + result.stderr).splitlines() if "WARNING" in line or "ERROR" in line]
         first = problems[0].strip() if problems else f"exit code {result.returncode}"

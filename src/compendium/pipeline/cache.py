@@ -26,19 +26,22 @@ def _hash_tree(digest: "hashlib._Hash", directory: Path, root: Path) -> None:
             digest.update(path.read_bytes() + b"\0")
 
 
+def _git_output(root: Path | None, *args: str) -> str:
+    """What git prints, or "" outside a checkout."""
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=root or project_root(), capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
 def git_state(root: Path | None = None) -> dict[str, Any]:
     """The commit and whether the work tree differs from it (``unknown`` outside a checkout)."""
-    root = root or project_root()
-
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, check=True
-        ).stdout.strip()
-
-    try:
-        return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
-    except (OSError, subprocess.CalledProcessError):
+    commit = _git_output(root, "rev-parse", "HEAD")
+    if not commit:
         return {"commit": "unknown", "dirty": None}
+    return {"commit": commit, "dirty": bool(_git_output(root, "status", "--porcelain"))}
 
 
 def shared_inputs_digest(root: Path | None = None) -> str:
@@ -59,4 +62,5 @@ def notebook_key(spec: NotebookSpec, params: dict[str, Any], shared: str, root: 
     digest.update(shared.encode())
     if spec.depends_on_git:
         digest.update(json.dumps(git_state(root), sort_keys=True).encode())
+        digest.update(_git_output(root, "diff", "HEAD").encode())
     return digest.hexdigest()

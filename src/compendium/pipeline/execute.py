@@ -27,6 +27,8 @@ from compendium.pipeline.params import NotebookSpec, parameters_cell_source
 
 KEY_FILE = "cache-key"
 PARAMS_FILE = "params.json"
+# Written only when COMPENDIUM_TIMING is set (benchmarks/build.py): cell seconds as papermill measured them.
+TIMING_FILE = "timing.json"
 
 
 def load_source(spec: NotebookSpec) -> nbformat.NotebookNode:
@@ -102,7 +104,11 @@ def execute(
         shutil.rmtree(work, ignore_errors=True)
         raise CompendiumError(f"{spec.label}: execution failed: {exc.__class__.__name__}: {exc}") from None
 
-    executed = normalise(nbformat.read(target, as_version=4))
+    executed = nbformat.read(target, as_version=4)
+    if os.environ.get("COMPENDIUM_TIMING"):
+        seconds = sum(c.metadata.get("papermill", {}).get("duration") or 0 for c in executed.cells)
+        (work / TIMING_FILE).write_text(json.dumps({"seconds": seconds}) + "\n", encoding="utf-8")
+    executed = normalise(executed)
     nbformat.write(executed, target)
     if standalone_html:
         target.with_suffix(".html").write_text(standalone.to_html(executed), encoding="utf-8")

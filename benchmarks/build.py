@@ -1,0 +1,64 @@
+"""Build-speed benchmark: cold build, no-change rebuild, and a one-parameter chapter rerun.
+
+Run with ``.venv/bin/python benchmarks/build.py [CHAPTER PARAM=VALUE]``. Everything is
+measured in this one run, on a fresh copy of the tracked sources (so the working
+tree's ``_build`` is untouched), each step as a whole ``compendium`` process.
+Goals: no-change rebuild <= 5 s; rerun overhead beyond the notebooks' own compute <= 10 s.
+
+The rerun's compute time is the sum of the cells' execution times that papermill
+records; the overhead is the wall time of the whole command minus that sum.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPENDIUM = [sys.executable, "-m", "compendium"]
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def copy_sources(target: Path) -> None:
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    for name in tracked.splitlines():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target / name)
+
+
+def compute_seconds(run_dir: Path) -> float:
+    """Sum of the cell durations papermill measured, read from its log in the run folder."""
+    return sum(json.loads(p.read_text())["seconds"] for p in run_dir.glob("*/timing.json"))
+
+
+def main(chapter: str = "huang2021-liver-petmr", pair: str = "seed=7") -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp)
+        copy_sources(copy)
+        env = {**os.environ, "COMPENDIUM_ROOT": str(copy), "COMPENDIUM_TIMING": "1"}
+        cold = timed([*COMPENDIUM, "build"], env)
+        warm = timed([*COMPENDIUM, "build"], env)
+        before = set((copy / "_build" / "runs" / chapter).glob("*"))
+        rerun = timed([*COMPENDIUM, "run", chapter, "-p", pair], env)
+        (run_dir,) = set((copy / "_build" / "runs" / chapter).glob("*")) - before
+        compute = compute_seconds(run_dir)
+    print(f"cold build:                 {cold:7.1f} s")
+    print(f"no-change rebuild:          {warm:7.1f} s   (goal <= 5 s)")
+    print(f"rerun {chapter} with {pair}: {rerun:7.1f} s")
+    print(f"  of which notebook compute: {compute:7.1f} s")
+    print(f"  pipeline overhead:         {rerun - compute:7.1f} s   (goal <= 10 s)")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])

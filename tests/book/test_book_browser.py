@@ -1,0 +1,97 @@
+"""Build the book, then read every page of it in headless Chromium as a reader would.
+
+Checks: no console errors, every internal link resolves (file and anchor), every image
+loads, no unresolved glue, citation or cross-reference text. A screenshot of the
+landing page is kept in ``_build/test-output/``.
+"""
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+
+from compendium.paths import build_dir
+from compendium.pipeline.build import build
+
+from .test_book_sources import toc_files
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+UNRESOLVED = ("{glue", "{cite}", "{doc}", "{ref}", "{download}", "Unknown glue", "??")
+
+
+@pytest.fixture(scope="module")
+def site():
+    html = build()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield html, f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is needed: apt-get update && apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+def _target_exists(html: Path, base: str, page_url: str, href: str, page) -> str | None:
+    url = urlparse(urljoin(page_url, href))
+    if not url.geturl().startswith(base):
+        return None  # external links are not followed (no network)
+    path = html / unquote(url.path[len(urlparse(base).path):])
+    if path.is_dir():
+        path = path / "index.html"
+    if not path.exists():
+        return f"{href} -> missing file {path.relative_to(html)}"
+    if url.fragment and path.suffix == ".html":
+        text = path.read_text(encoding="utf-8")
+        if f'id="{url.fragment}"' not in text:
+            return f"{href} -> no anchor #{url.fragment}"
+    return None
+
+
+@pytest.mark.parametrize("page_file", toc_files())
+def test_page_reads_cleanly(site, browser, page_file):
+    html, base = site
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    url = urljoin(base, f"{page_file}.html")
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+
+    broken_images = page.evaluate(
+        "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+    )
+    hrefs = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))")
+    body_text = page.inner_text("article") if page.query_selector("article") else page.inner_text("body")
+    if page_file == toc_files()[0]:
+        out = build_dir() / "test-output"
+        out.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(out / "landing-page.png"), full_page=True)
+    page.close()
+
+    problems += [f"image did not load: {src}" for src in broken_images]
+    problems += [f"broken link: {p}" for href in hrefs
+                 if not href.startswith(("mailto:", "javascript:"))
+                 for p in [_target_exists(html, base, url, href, page)] if p]
+    problems += [f"unresolved text {marker!r}" for marker in UNRESOLVED if marker in body_text]
+    assert not problems, "\n".join(problems)
