@@ -11,8 +11,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from compendium.errors import CompendiumError
-
 
 def _cmd_list(args: argparse.Namespace) -> None:
     from compendium.pipeline.params import all_groups
@@ -97,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         args.func(args)
-    except CompendiumError as exc:
+    except ValueError as exc:  # CompendiumError and the library's argument errors
         print(f"compendium: error: {exc}", file=sys.stderr)
         return 2
     return 0

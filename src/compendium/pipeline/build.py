@@ -20,7 +20,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from compendium.errors import CompendiumError
-from compendium.paths import build_dir, project_root
+from compendium.paths import build_dir, data_dir, project_root
 from compendium.pipeline import cache, execute, manifest
 from compendium.pipeline.params import NotebookSpec, all_groups
 
@@ -31,10 +31,18 @@ STAMP = ".stage-digest"
 
 
 def verify() -> None:
-    """Inputs are what the manifest says, and every registry row is valid."""
+    """Inputs are what the manifest says, the bibliography parses, and every registry row is valid."""
+    from pybtex.database import parse_file
+    from pybtex.scanner import PybtexError
+
     from compendium.claims.registry import load_registry
 
     manifest.check()
+    bib = data_dir() / "references.bib"
+    try:
+        parse_file(str(bib))
+    except (OSError, PybtexError) as exc:
+        raise CompendiumError(f"{bib}: not valid BibTeX ({exc})") from None
     load_registry()
 
 
