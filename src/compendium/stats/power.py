@@ -1,0 +1,135 @@
+"""Sample size and power for comparing two proportions, independent or paired.
+
+Both are closed-form normal approximations, written here because statsmodels'
+``NormalIndPower`` works on Cohen's arcsine effect size rather than the pooled
+variance of R's ``power.prop.test``, and nothing in scipy or statsmodels covers
+Connor's paired design. All functions broadcast over numpy arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from . import _validate
+
+
+def _scalar_or_array(value):
+    value = np.asarray(value, dtype=float)
+    return float(value) if value.ndim == 0 else value
+
+
+def _check_alpha_power(alpha, power=None):
+    _validate.probability("alpha", alpha)
+    if power is not None:
+        _validate.probability("power", power)
+
+
+def _two_proportions(p1, p2):
+    p1, p2 = _validate.probability("p1", p1), _validate.probability("p2", p2)
+    if np.any(p1 == p2):
+        raise ValueError("p1 and p2 must differ: there is no difference to detect")
+    return p1, p2
+
+
+def sample_size_two_proportions(p1, p2, alpha: float = 0.05, power: float = 0.8):
+    """Subjects per group for a two-sided comparison of two independent proportions.
+
+    n = (z_{1-alpha/2} sqrt(2 pbar qbar) + z_{power} sqrt(p1 q1 + p2 q2))^2 / (p1 - p2)^2
+    with pbar = (p1 + p2) / 2: the pooled normal approximation of R's
+    ``power.prop.test`` (non-strict), solved in closed form and not rounded up.
+
+    References
+    ----------
+    Fleiss JL, Levin B, Paik MC (2003). Statistical Methods for Rates and
+    Proportions, 3rd ed., section 4.2 (formula without continuity correction).
+
+    Examples
+    --------
+    R's ``power.prop.test(p1 = .50, p2 = .75, power = .90)`` reports n = 76.7:
+
+    >>> round(sample_size_two_proportions(0.5, 0.75, power=0.9), 4)
+    76.7069
+    """
+    p1, p2 = _two_proportions(p1, p2)
+    _check_alpha_power(alpha, power)
+    pooled = np.sqrt((p1 + p2) * (2 - p1 - p2) / 2)
+    separate = np.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+    numerator = stats.norm.isf(np.asarray(alpha) / 2) * pooled + stats.norm.ppf(power) * separate
+    return _scalar_or_array(numerator**2 / (p1 - p2) ** 2)
+
+
+def power_two_proportions(p1, p2, n, alpha: float = 0.05):
+    """Power of the two-sided pooled z test with ``n`` subjects per group (R's ``power.prop.test``).
+
+    Examples
+    --------
+    R's ``power.prop.test(n = 50, p1 = .50, p2 = .75)`` reports power = 0.7401659:
+
+    >>> round(power_two_proportions(0.5, 0.75, 50), 7)
+    0.7401659
+    """
+    p1, p2 = _two_proportions(p1, p2)
+    _check_alpha_power(alpha)
+    n = _positive("n", n)
+    pooled = np.sqrt((p1 + p2) * (2 - p1 - p2) / 2)
+    separate = np.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+    z = (np.sqrt(n) * np.abs(p1 - p2) - stats.norm.isf(np.asarray(alpha) / 2) * pooled) / separate
+    return _scalar_or_array(stats.norm.cdf(z))
+
+
+def _positive(name, value):
+    array = np.asarray(value, dtype=float)
+    if np.any(~np.isfinite(array) | (array <= 0)):
+        raise ValueError(f"{name} must be positive, got {value!r}")
+    return array
+
+
+def _discordant(p10, p01):
+    p10, p01 = _validate.probability("p10", p10), _validate.probability("p01", p01)
+    if np.any(p10 + p01 > 1):
+        raise ValueError("p10 + p01 must not exceed 1")
+    if np.any(p10 == p01):
+        raise ValueError("p10 and p01 must differ: there is no difference to detect")
+    return p10 + p01, p10 - p01
+
+
+def mcnemar_sample_size(p10, p01, alpha: float = 0.05, power: float = 0.8):
+    """Number of pairs for McNemar's test to detect discordant probabilities ``p10`` vs ``p01``.
+
+    Connor (1987): with psi = p10 + p01 and delta = p10 - p01,
+    n = (z_{1-alpha/2} sqrt(psi) + z_{power} sqrt(psi - delta^2))^2 / delta^2, unrounded.
+
+    References
+    ----------
+    Connor RJ (1987). Sample size for testing differences in proportions for the
+    paired-sample design. Biometrics 43:207-211.
+
+    Examples
+    --------
+    >>> round(mcnemar_sample_size(0.2, 0.1), 2)
+    233.09
+    """
+    psi, delta = _discordant(p10, p01)
+    _check_alpha_power(alpha, power)
+    numerator = stats.norm.isf(np.asarray(alpha) / 2) * np.sqrt(psi) + stats.norm.ppf(power) * np.sqrt(
+        psi - delta**2
+    )
+    return _scalar_or_array(numerator**2 / delta**2)
+
+
+def mcnemar_power(p10, p01, n, alpha: float = 0.05):
+    """Power of McNemar's test with ``n`` pairs (Connor 1987), the inverse of :func:`mcnemar_sample_size`.
+
+    Examples
+    --------
+    >>> round(mcnemar_power(0.2, 0.1, mcnemar_sample_size(0.2, 0.1)), 6)
+    0.8
+    """
+    psi, delta = _discordant(p10, p01)
+    _check_alpha_power(alpha)
+    n = _positive("n", n)
+    z = (np.sqrt(n) * np.abs(delta) - stats.norm.isf(np.asarray(alpha) / 2) * np.sqrt(psi)) / np.sqrt(
+        psi - delta**2
+    )
+    return _scalar_or_array(stats.norm.cdf(z))
