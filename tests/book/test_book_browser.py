@@ -1,6 +1,7 @@
 """Build the book, then read every page of it in headless Chromium as a reader would.
 
-Checks: no console errors, every internal link resolves (file and anchor), every image
+Checks: no console errors, no request leaving the local server (the book must read
+offline), every internal link resolves (file and anchor), every image
 loads, no unresolved glue, citation or cross-reference text. A screenshot of the
 landing page is kept in ``_build/test-output/``.
 """
@@ -74,6 +75,9 @@ def test_page_reads_cleanly(site, browser, page_file):
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    # The book must read offline: any request beyond this server is an asset it would miss.
+    page.on("request", lambda req: problems.append(f"external request: {req.url}")
+            if not req.url.startswith((base, "data:", "blob:", "about:")) else None)
     url = urljoin(base, f"{page_file}.html")
     response = page.goto(url, wait_until="load")
     assert response is not None and response.ok, f"{url} answered {response and response.status}"
