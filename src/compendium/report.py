@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+import numpy as np
 import matplotlib.pyplot as plt
 
 FIGURE_DIR = Path("figures")
@@ -33,8 +34,12 @@ def publish(fig: matplotlib.figure.Figure, key: str) -> Path:
 
 
 def glue_values(values: dict[str, Any]) -> None:
-    """Glue several prose numbers at once, without displaying them."""
+    """Glue several prose numbers at once, without displaying them.
+
+    numpy scalars are glued as plain Python numbers: their repr (``np.float64(0.5)``)
+    would defeat ``{glue:text}`key:.1f``` formatting in the book.
+    """
     from myst_nb import glue
 
     for key, value in values.items():
-        glue(key, value, display=False)
+        glue(key, value.item() if isinstance(value, np.generic) else value, display=False)

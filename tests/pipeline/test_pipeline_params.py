@@ -81,3 +81,17 @@ def test_invalid_default_is_rejected_at_load(mini_project):
     path.write_text(path.read_text().replace("default: 1.0, min: 0, max: 10", "default: 20.0, min: 0, max: 10"))
     with pytest.raises(CompendiumError, match="parameter 'scale': default is invalid"):
         find_group("demo")
+
+
+def test_sync_fills_an_empty_parameters_cell_without_touching_the_next_cell(demo):
+    from compendium.pipeline.sync import synced_text
+
+    spec = demo.notebooks["main"]
+    text = "# T\n\n```{code-cell} ipython3\n:tags: [parameters]\n```\n\n```{code-cell} ipython3\nx = 1\n```\n"
+    synced = synced_text(spec, text)
+    assert synced == (
+        "# T\n\n```{code-cell} ipython3\n:tags: [parameters]\n\n"
+        + parameters_cell_source(spec)
+        + "\n```\n\n```{code-cell} ipython3\nx = 1\n```\n"
+    )
+    assert synced_text(spec, synced) == synced  # idempotent
