@@ -1,0 +1,118 @@
+"""Tests of the PSMA-page analyses (document ucla-psma-pet): burden, timing, trial, phantom."""
+
+import math
+
+import numpy as np
+import pytest
+
+from compendium.analyses import psma, psma_phantom
+
+
+def test_ranks_follow_the_acs_2020_tables():
+    """ACS Cancer Facts & Figures 2020: prostate first in new cases, second (after lung) in deaths."""
+    assert psma.rank_of("Prostate", psma.ACS_2020_MALE_NEW_CASES) == 1
+    assert psma.rank_of("Prostate", psma.ACS_2020_MALE_DEATHS) == 2
+    with pytest.raises(ValueError, match="site"):
+        psma.rank_of("Pancreas", psma.ACS_2020_MALE_DEATHS)
+
+
+def test_thousands_distinguish_rounding_from_truncation():
+    assert psma.to_thousands(191_930) == {"rounded": 192_000, "truncated": 191_000}
+    assert psma.to_thousands(33_330) == {"rounded": 33_000, "truncated": 33_000}
+    table = psma.burden_table().set_index("quantity")
+    assert table.loc["New cases", "page minus ACS"] == "-930"
+
+
+def test_frame_decay_loss_matches_numerical_integration_and_one_half_life():
+    # Over one half-life T the mean activity is (1 - 1/2) / ln 2 of the start: loss 1 - 0.5/ln 2.
+    half_life = 67.71
+    assert psma.frame_decay_loss("Ga-68", half_life) == pytest.approx(1 - 0.5 / math.log(2), abs=1e-12)
+    t = np.linspace(0, 30, 30001)
+    numeric = np.trapezoid(2.0 ** (-t / 109.77), t) / 30
+    assert psma.frame_decay_loss("F-18", 30) == pytest.approx(1 - numeric, abs=1e-8)
+    with pytest.raises(ValueError, match="scan_min"):
+        psma.frame_decay_loss("F-18", 0)
+
+
+def test_timing_table_at_the_page_protocol():
+    table = psma.timing_table(60, 30).set_index("nuclide")
+    assert table.loc["Ga-68", "left at scan start"] == pytest.approx(2 ** (-60 / 67.71))
+    assert table.loc["F-18", "left at scan end"] == pytest.approx(2 ** (-90 / 109.77))
+    assert (table["left at scan end"] < table["mean during scan"]).all()
+    assert (table["mean during scan"] < table["left at scan start"]).all()
+
+
+def test_only_one_paired_table_gives_the_published_or_and_p():
+    """Calais et al. 2019: 28/50 vs 13/50, OR 4.8 (1.6-19.2), exact P = 0.0026."""
+    frame = psma.reconstruction_table()
+    assert len(frame) == 14
+    found = frame[frame["P matches"] & frame["OR matches"]]
+    assert found[["a", "b", "c", "d"]].values.tolist() == [[9, 19, 4, 18]]
+    pelvic = psma.reconstruction_table("pelvic nodes")
+    assert pelvic[pelvic["P matches"] & pelvic["OR matches"]].c.tolist() == [1]
+
+
+def test_published_intervals_and_p_values_are_recomputed():
+    table = psma.published_check_table().set_index(["region", "quantity"])
+    assert table.loc[("patient", "paired table a=9, b=19, c=4, d=18"), "recomputed"] == (
+        "OR = 4.75 (1.58 to 19.20); P = 0.0026"
+    )
+    assert table.loc[("pelvic nodes", "paired table a=3, b=12, c=1, d=34"), "recomputed"] == (
+        "OR = 12.00 (1.78 to 512.97); P = 0.0034"
+    )
+
+
+def test_paired_table_validates_the_assumed_cell():
+    assert psma.paired_table(0) == {"a": 13, "b": 15, "c": 0, "d": 22}
+    with pytest.raises(ValueError, match="fluciclovine_only"):
+        psma.paired_table(14)
+    with pytest.raises(ValueError, match="region"):
+        psma.paired_table(1, "bone")
+
+
+def test_every_feasible_table_is_significant_at_5_percent():
+    frame = psma.sensitivity_frame()
+    assert frame["fluciclovine only (c)"].tolist() == list(range(14))
+    # Largest exact P at c = 13: 2 P(X <= 13), X ~ Bin(41, 1/2).
+    assert frame["exact P"].max() == pytest.approx(0.027533, abs=1e-6)
+    assert (frame["difference low"] > 0).all()
+
+
+def test_sample_sizes_by_hand():
+    """Connor (1987) for p10 = 0.27, p01 = 0.05: psi 0.32, delta 0.22 -> 49.47, so 50 pairs;
+    two independent groups 0.48 vs 0.26 need 75 per arm (normal approximation, pooled variance)."""
+    sizes = psma.sample_size_table().set_index("P(fluciclovine only)")
+    assert sizes.loc[0.05, "pairs needed"] == 50
+    assert psma.unpaired_sample_size() == 75
+
+
+def test_positron_range_blur_and_quadrature():
+    # mean 3D distance of an isotropic Gaussian = 2 sigma sqrt(2/pi); FWHM = 2.3548 sigma.
+    assert psma_phantom.positron_range_fwhm("Ga-68") == pytest.approx(2.9 / 1.595769 * 2.354820, rel=1e-5)
+    assert psma_phantom.system_fwhm(3.0, "Ga-68", with_range=False) == 3.0
+    assert psma_phantom.system_fwhm(0.0, "F-18") == pytest.approx(psma_phantom.positron_range_fwhm("F-18"))
+    with pytest.raises(ValueError, match="nuclide"):
+        psma_phantom.positron_range_fwhm("Tc-99m")
+
+
+def test_slice_counts_ratio_from_decay_and_yield():
+    def integral(half_life, uptake, frame):
+        rate = math.log(2) / half_life
+        return math.exp(-rate * uptake) * (1 - math.exp(-rate * frame)) / rate
+
+    expected = (0.8891 * integral(67.71, 60, 5)) / (0.9686 * integral(109.77, 60, 5))
+    ratio = psma_phantom.slice_counts("Ga-68", 2, 75, 60, 30, 6, 0.02) / psma_phantom.slice_counts(
+        "F-18", 2, 75, 60, 30, 6, 0.02)
+    assert ratio == pytest.approx(expected, rel=1e-9)
+    with pytest.raises(ValueError, match="n_beds"):
+        psma_phantom.slice_counts("F-18", 2, 75, 60, 30, 0, 0.02)
+
+
+def test_node_study_range_lowers_recovery_of_every_node():
+    frame = psma_phantom.node_study(node_diameters_mm=(6.0, 10.0), n_realisations=8, seed=1)
+    assert len(frame) == 6
+    recovery = frame.pivot(index="node diameter (mm)", columns="condition", values="recovery (max)")
+    assert (recovery["Ga-68"] < recovery["Ga-68, counts only"]).all()
+    assert (recovery["Ga-68"] < recovery["F-18"]).all()
+    assert recovery.loc[10.0].gt(recovery.loc[6.0]).all()
+    assert frame["AUC"].between(0, 1).all()
