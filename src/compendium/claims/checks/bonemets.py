@@ -1,0 +1,138 @@
+"""Check functions specific to the bone-metastasis review (document ``medscape-bone-metastases``).
+
+Each receives the claim and its registry arguments and returns ``(recomputed, verdict, note)``.
+They cover what the core checks do not: shares that must close to a whole, a percentage that
+fixes a count, rounding versus truncation, a printed range against the figures quoted elsewhere,
+and percentages whose study size the review does not give.
+"""
+
+from __future__ import annotations
+
+import math
+
+from compendium.claims.checks import check
+from compendium.stats import parse_reported, percent_consistent, rounds_to
+
+REPRODUCED, INCONSISTENT, UNVERIFIABLE = "reproduced", "inconsistent", "unverifiable"
+
+
+def _number(value) -> float:
+    """A resolved ``@claim`` argument or a plain number, as a float."""
+    return float(value.value) if hasattr(value, "value") else float(value)
+
+
+def _printed(claim) -> str:
+    reported = claim.reported
+    return reported.text if hasattr(reported, "text") else str(reported)
+
+
+def _printed_of(claim_id: str) -> str:
+    from compendium.claims.registry import load_registry
+
+    for other in load_registry():
+        if other.id == claim_id:
+            return _printed(other)
+    raise ValueError(f"with_claims: no claim {claim_id!r} in the registry")
+
+
+def _smallest_n(texts: list[str], max_n: int = 1000) -> int | None:
+    return next((n for n in range(1, max_n + 1) if all(percent_consistent(t, n) for t in texts)), None)
+
+
+@check("bonemets_complement")
+def complement(claim, total, others):
+    """A share or count that must equal ``total`` minus the other parts of the same whole."""
+    parts = [_number(v) for v in others]
+    value = _number(total) - sum(parts)
+    text = f"{value:g}"
+    if rounds_to(value, parse_reported(_printed(claim))):
+        return text, REPRODUCED, f"{_number(total):g} minus the other parts ({' + '.join(f'{p:g}' for p in parts)}) leaves {text}."
+    return text, INCONSISTENT, (
+        f"The parts printed sum to {sum(parts) + parse_reported(_printed(claim)).value:g}, not {_number(total):g}; "
+        f"closing the total needs {text}."
+    )
+
+
+@check("bonemets_count_items")
+def count_items(claim, items):
+    """A stated number of things that the text then lists one by one."""
+    value = len(items)
+    verdict = REPRODUCED if value == parse_reported(_printed(claim)).value else INCONSISTENT
+    return str(value), verdict, f"The text enumerates {value}: {'; '.join(items)}."
+
+
+def _truncated_counts(printed, n: int) -> list[int]:
+    """Counts k whose percentage 100 k / n, cut (not rounded) to the printed decimals, is the printed value."""
+    scale = 10 ** printed.decimals
+    return [k for k in range(n + 1) if math.isclose(math.floor(100 * k / n * scale + 1e-9) / scale, printed.value)]
+
+
+@check("bonemets_count_from_percentage")
+def count_from_percentage(claim, percentage_claim, n):
+    """A count whose percentage of ``n`` must print as the share the text gives beside it
+    (by rounding, or failing that by truncation, which the note then says)."""
+    share, n = parse_reported(_printed_of(percentage_claim)), int(_number(n))
+    count = int(parse_reported(_printed(claim)).value)
+    ks = percent_consistent(share.text, n)
+    if count in ks:
+        return ", ".join(map(str, ks)), REPRODUCED, f"{share.text} of {n} is {count} ({100 * count / n:.2f}%)."
+    cut = _truncated_counts(share, n)
+    if count in cut:
+        return ", ".join(map(str, cut)), REPRODUCED, (
+            f"{count}/{n} is {100 * count / n:.2f}%, which prints as {share.text} only when truncated.")
+    return ", ".join(map(str, ks)) or "none", INCONSISTENT, (
+        f"{count}/{n} is {100 * count / n:.2f}%, not {share.text}; the printed share needs a count of "
+        f"{', '.join(map(str, ks)) or 'none'}."
+    )
+
+
+@check("bonemets_percentage_rounding")
+def percentage_rounding(claim, numerator, denominator):
+    """A percentage of two printed counts, accepting truncation (with a note) as well as rounding."""
+    num, den = _number(numerator), _number(denominator)
+    printed = parse_reported(_printed(claim))
+    value = 100 * num / den
+    text = f"{value:.{printed.decimals + 1}f}%"
+    if rounds_to(value, printed):
+        return text, REPRODUCED, f"{num:g}/{den:g} = {text}."
+    if num == int(num) and int(num) in _truncated_counts(printed, int(den)):
+        return text, REPRODUCED, (
+            f"{num:g}/{den:g} = {text}, which rounds to {round(value, printed.decimals):.{printed.decimals}f}%; "
+            f"the printed value is the truncated one."
+        )
+    ks = percent_consistent(printed.text, int(den))
+    return text, INCONSISTENT, (
+        f"{num:g}/{den:g} = {text}; the printed {printed.text} needs a numerator of "
+        f"{', '.join(map(str, ks)) or 'none'} out of {den:g}."
+    )
+
+
+@check("bonemets_smallest_denominator")
+def smallest_denominator(claim, with_claims=(), max_n=1000):
+    """A percentage quoted without its study size: how large the study must at least have been."""
+    texts = [_printed(claim)] + [_printed_of(cid) for cid in with_claims]
+    n = _smallest_n(texts, max_n)
+    if n is None:
+        return "none", UNVERIFIABLE, f"The study size is not given, and no n up to {max_n} gives {', '.join(texts)} together."
+    examples = ", ".join(f"{percent_consistent(t, n)[0]}/{n}" for t in texts)
+    return f"n ≥ {n}", UNVERIFIABLE, (
+        f"The study size is not given; {' and '.join(texts)} are attainable together only with at least "
+        f"{n} cases ({examples})."
+    )
+
+
+@check("bonemets_range_covers")
+def range_covers(claim, values):
+    """A printed range compared with the individual figures the same text quotes for that quantity."""
+    low, _, high = _printed(claim).replace("%", "").partition("-")
+    low, high = float(low), float(high)
+    quoted = sorted(_number(v) for v in values)
+    text = f"{quoted[0]:g}-{quoted[-1]:g}%"
+    if quoted[0] < low or quoted[-1] > high:
+        return text, INCONSISTENT, f"The review's own figures span {text}, outside the printed range."
+    if quoted[0] == low and quoted[-1] == high:
+        return text, REPRODUCED, f"The review's own figures span exactly {text}."
+    return text, UNVERIFIABLE, (
+        f"All {len(quoted)} figures quoted elsewhere ({', '.join(f'{q:g}%' for q in quoted)}) lie inside the range, "
+        f"but its ends are not all among them; their source is not given."
+    )
