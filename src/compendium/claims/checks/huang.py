@@ -1,0 +1,145 @@
+"""Check functions specific to Huang et al. (2021), PET/MR for liver metastases (``huang2021-liver-petmr``).
+
+The paper's "overall efficacy" statistics are Bowker tests over the TP/FN/FP/TN
+cross-classification (the sum of the sensitivity and specificity McNemar statistics), its
+PET/MR read is defined as positive when PET or MR is, its subgroup test results are given
+as a range, and some P values are truncated rather than rounded. One check for each.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from compendium.claims.checks import INCONSISTENT, REPRODUCED, check
+from compendium.claims.checks.core import _count, _number, _printed
+from compendium.stats import mcnemar, pvalue_from_statistic, rounds_to
+
+
+def _feasible_discordances(n, pos1, pos2):
+    """(b, c) of every paired table with these margins."""
+    a = np.arange(max(0, pos1 + pos2 - n), min(pos1, pos2) + 1)
+    return pos1 - a, pos2 - a
+
+
+@check("huang_bowker")
+def huang_bowker(claim, sensitivity, specificity, quantity="statistic", df=2):
+    """Bowker's statistic over TP/FN/FP/TN, i.e. sensitivity + specificity McNemar χ² (uncorrected).
+
+    ``sensitivity`` and ``specificity`` are margins ``[n, positives of test 1, positives of
+    test 2]``; every pair of feasible tables is tried, and the least discordant pair is
+    shown. ``quantity`` "pvalue" compares the P on ``df`` degrees of freedom.
+
+    >>> from types import SimpleNamespace
+    >>> huang_bowker(SimpleNamespace(reported="13.000"), [45, 37, 45], [30, 26, 21])[:2]
+    ('13.000', 'reproduced')
+    """
+    if quantity not in ("statistic", "pvalue"):
+        raise ValueError(f"quantity must be 'statistic' or 'pvalue', got {quantity!r}")
+    printed = _printed(claim)
+    sens = [_count("sensitivity", v) for v in sensitivity]
+    spec = [_count("specificity", v) for v in specificity]
+    candidates = []
+    for b1, c1 in zip(*_feasible_discordances(*sens)):
+        for b2, c2 in zip(*_feasible_discordances(*spec)):
+            chi2 = sum((b - c) ** 2 / (b + c) for b, c in ((b1, c1), (b2, c2)) if b + c)
+            value = chi2 if quantity == "statistic" else float(pvalue_from_statistic(chi2, "chi2", df))
+            candidates.append((b1 + c1 + b2 + c2, value, chi2, (b1, c1, b2, c2)))
+    candidates.sort(key=lambda item: item[0])
+    hits = [item for item in candidates if rounds_to(item[1], printed)]
+    shown = "{:.3f}" if quantity == "statistic" else "{:.4f}"
+    if hits:
+        _, value, chi2, (b1, c1, b2, c2) = hits[0]
+        return shown.format(value), REPRODUCED, (
+            f"Sensitivity b = {b1}, c = {c1} and specificity b = {b2}, c = {c2} give Bowker χ² = {chi2:.3f} "
+            f"(P = {float(pvalue_from_statistic(chi2, 'chi2', df)):.4f} on {df} df), agreeing with the printed {printed.text}.")
+    _, value, chi2, (b1, c1, b2, c2) = candidates[0]
+    values = [item[1] for item in candidates]
+    return shown.format(value), INCONSISTENT, (
+        f"Every table with these margins gives {shown.format(min(values))} to {shown.format(max(values))}; the least "
+        f"discordant (sensitivity b = {b1}, c = {c1}; specificity b = {b2}, c = {c2}) gives {shown.format(value)}, "
+        f"not the printed {printed.text}.")
+
+
+@check("huang_union_rule")
+def huang_union_rule(claim, pet, mr, n, counts="positives"):
+    """A printed PET/MR count "k/n" against the paper's rule: PET/MR positive if PET or MR is.
+
+    ``pet`` and ``mr`` are the single-modality *positive reads* among the same ``n`` cases;
+    the PET/MR positives must lie between max(pet, mr) and min(pet + mr, n). With
+    ``counts="negatives"`` the printed k counts negative reads (a specificity numerator), so
+    the PET/MR positives are n - k.
+
+    >>> from types import SimpleNamespace
+    >>> huang_union_rule(SimpleNamespace(reported="117/127"), 0, 9, 127, counts="negatives")[:2]
+    ('118/127', 'inconsistent')
+    """
+    if counts not in ("positives", "negatives"):
+        raise ValueError(f"counts must be 'positives' or 'negatives', got {counts!r}")
+    pet, mr, n = _count("pet", pet), _count("mr", mr), _count("n", n)
+    text = getattr(claim.reported, "text", None) or str(claim.reported)
+    try:
+        k = int(text.split("/")[0])
+    except ValueError:
+        raise ValueError(f"reported must read 'k/n', got {text!r}") from None
+    positives = k if counts == "positives" else n - k
+    low, high = max(pet, mr), min(pet + mr, n)
+
+    def as_printed(m):
+        return f"{m if counts == 'positives' else n - m}/{n}"
+
+    allowed = as_printed(low) if low == high else f"{as_printed(low)} to {as_printed(high)}"
+    if low <= positives <= high:
+        return allowed, REPRODUCED, (
+            f"PET {pet} and MR {mr} positive reads of {n} allow {low}–{high} PET/MR positives under the "
+            f"either-positive rule; the printed {text} ({positives} positive) is among them.")
+    return allowed, INCONSISTENT, (
+        f"With PET {pet} and MR {mr} positive reads of {n}, the either-positive rule allows only {allowed}, "
+        f"not the printed {text} ({positives} positive reads).")
+
+
+@check("huang_statistic_range")
+def huang_statistic_range(claim, tables, variant="corrected", bound="max"):
+    """The smallest or largest McNemar χ² over a list of ``[b, c]`` tables (b = c = 0 counts as 0).
+
+    >>> from types import SimpleNamespace
+    >>> huang_statistic_range(SimpleNamespace(reported="1.333"), [[0, 3], [0, 1]])[:2]
+    ('1.333', 'reproduced')
+    """
+    if bound not in ("min", "max"):
+        raise ValueError(f"bound must be 'min' or 'max', got {bound!r}")
+    values = []
+    for pair in tables:
+        b, c = (_count("tables", v) for v in pair)
+        statistic = mcnemar(b, c, variant).statistic if b + c else 0.0
+        values.append(0.0 if math.isnan(statistic) else statistic)
+    value = min(values) if bound == "min" else max(values)
+    printed = _printed(claim)
+    listing = ", ".join(f"{v:.3f}" for v in values)
+    verdict = REPRODUCED if rounds_to(value, printed) else INCONSISTENT
+    return f"{value:.3f}", verdict, (
+        f"The {variant} McNemar χ² of the {len(values)} comparisons are {listing}; their {bound} is {value:.3f}"
+        f"{', as printed' if verdict == REPRODUCED else f', not the printed {printed.text}'}.")
+
+
+@check("huang_chi2_pvalue")
+def huang_chi2_pvalue(claim, statistic, df=1):
+    """P of a printed χ², accepting a P truncated (not rounded) to the printed digits, and saying so.
+
+    >>> from types import SimpleNamespace
+    >>> huang_chi2_pvalue(SimpleNamespace(reported="0.479"), 0.5)[:2]
+    ('0.47950', 'reproduced')
+    """
+    value = _number("statistic", statistic)
+    pvalue = float(pvalue_from_statistic(value, "chi2", df))
+    printed = _printed(claim)
+    shown = f"{pvalue:.5f}"
+    if rounds_to(pvalue, printed):
+        return shown, REPRODUCED, f"P(χ² with {df} df ≥ {value:g}) = {shown}, agreeing with the printed {printed.text}."
+    scale = 10 ** printed.decimals
+    if printed.relation == "=" and math.floor(pvalue * scale) / scale == printed.value:
+        return shown, REPRODUCED, (
+            f"P(χ² with {df} df ≥ {value:g}) = {shown}, which rounds to {round(pvalue, printed.decimals)} but truncates "
+            f"to the printed {printed.text}: the software's digits were cut, not rounded.")
+    return shown, INCONSISTENT, f"P(χ² with {df} df ≥ {value:g}) = {shown}, not the printed {printed.text}."
