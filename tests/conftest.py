@@ -83,6 +83,8 @@ def mini_project(tmp_path: Path, monkeypatch) -> Path:
     (root / "src" / "module.py").write_text("VALUE = 1\n")
     (root / "data").mkdir()
     (root / "data" / "table.csv").write_text("a,b\n1,2\n")
+    (root / "data" / "references.bib").write_text("@misc{demo2026, title = {Demo}, year = {2026}}\n")
+    (root / "data" / "claims").mkdir()
     (root / "requirements.lock").write_text("numpy==1.0\n")
     monkeypatch.setenv("COMPENDIUM_ROOT", str(root))
     manifest.write(root / "data")

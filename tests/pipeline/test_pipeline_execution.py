@@ -94,3 +94,12 @@ def test_changed_data_file_stops_before_anything_runs(mini_project, capsys):
     assert main(["run", "demo"]) == 2
     assert "data/table.csv changed" in capsys.readouterr().err
     assert not (mini_project / "_build").exists()
+
+
+def test_verify_rejects_a_bibliography_that_does_not_parse(mini_project, capsys):
+    from compendium.pipeline import manifest
+
+    (mini_project / "data" / "references.bib").write_text("@misc{broken, title = {unclosed\n")
+    manifest.write(mini_project / "data")  # an intended edit: the manifest agrees, the content is bad
+    assert main(["verify"]) == 2
+    assert "references.bib: not valid BibTeX" in capsys.readouterr().err
