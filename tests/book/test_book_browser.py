@@ -75,6 +75,7 @@ def test_page_reads_cleanly(site, browser, page_file):
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
     # The book must read offline: any request beyond this server is an asset it would miss.
     page.on("request", lambda req: problems.append(f"external request: {req.url}")
             if not req.url.startswith((base, "data:", "blob:", "about:")) else None)
