@@ -43,6 +43,8 @@ def load_source(spec: NotebookSpec) -> nbformat.NotebookNode:
             f"{spec.source}: parameters cell differs from params.yaml; "
             f"run `compendium sync-params` to regenerate it"
         )
+    if not spec.params:  # a lone comment tells the reader nothing
+        cells[0].metadata["tags"] = [*cells[0].metadata["tags"], "remove-cell"]
     return nb
 
 
