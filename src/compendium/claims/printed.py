@@ -13,6 +13,10 @@ from compendium.stats import Reported, parse_reported
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _PERCENT_WORD = re.compile(r"\s*percent\s*$")
+# Words that state a bound are read as the bound they state ("more than 33,000" is ">33,000");
+# words that only hedge ("about", "around") are not, so those rows stay text.
+_BOUND_WORDS = ((re.compile(r"^\s*(?:more than|over|greater than)\s+", re.I), ">"),
+                (re.compile(r"^\s*(?:less than|fewer than|under)\s+", re.I), "<"))
 # parse_reported accepts any word before the number (for "P=0.368", "chi2 = 4.1"); in a registry
 # row a word such as "about" or "over" changes the claim, so only statistic labels may precede it.
 _NUMBER_START = re.compile(r"^\s*(?:(?:P|p|z|t|chi2|χ²|χ2)\s*)?(?:<=|>=|≤|≥|<|>|=)?\s*[-+−]?\.?\d")
@@ -25,10 +29,14 @@ def printed_number(text: str) -> Reported:
     (33000.0, True)
     >>> printed_number("74.9%").text
     '74.9%'
+    >>> printed_number("more than 50%").relation, printed_number("More than 90%").value
+    ('>', 90.0)
     """
     if not isinstance(text, str):
         raise ValueError(f"reported must be a string, got {text!r}")
     normalised = _PERCENT_WORD.sub("%", _THOUSANDS.sub("", text))
+    for words, relation in _BOUND_WORDS:
+        normalised = words.sub(relation, normalised)
     if not _NUMBER_START.match(normalised):
         raise ValueError(f"reported value is not a printed number: {text!r}")
     return replace(parse_reported(normalised), text=text)

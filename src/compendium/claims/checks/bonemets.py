@@ -10,28 +10,15 @@ from __future__ import annotations
 
 import math
 
-from compendium.claims.checks import check
+from compendium.claims.checks import INCONSISTENT, REPRODUCED, UNVERIFIABLE, args, check
 from compendium.stats import parse_reported, percent_consistent, rounds_to
-
-REPRODUCED, INCONSISTENT, UNVERIFIABLE = "reproduced", "inconsistent", "unverifiable"
-
-
-def _number(value) -> float:
-    """A resolved ``@claim`` argument or a plain number, as a float."""
-    return float(value.value) if hasattr(value, "value") else float(value)
-
-
-def _printed(claim) -> str:
-    reported = claim.reported
-    return reported.text if hasattr(reported, "text") else str(reported)
-
 
 def _printed_of(claim_id: str) -> str:
     from compendium.claims.registry import load_registry
 
     for other in load_registry():
         if other.id == claim_id:
-            return _printed(other)
+            return args.printed_text(other)
     raise ValueError(f"with_claims: no claim {claim_id!r} in the registry")
 
 
@@ -42,13 +29,13 @@ def _smallest_n(texts: list[str], max_n: int = 1000) -> int | None:
 @check("bonemets_complement")
 def complement(claim, total, others):
     """A share or count that must equal ``total`` minus the other parts of the same whole."""
-    parts = [_number(v) for v in others]
-    value = _number(total) - sum(parts)
+    parts = [args.number("others", v) for v in others]
+    value = args.number("total", total) - sum(parts)
     text = f"{value:g}"
-    if rounds_to(value, parse_reported(_printed(claim))):
-        return text, REPRODUCED, f"{_number(total):g} minus the other parts ({' + '.join(f'{p:g}' for p in parts)}) leaves {text}."
+    if rounds_to(value, parse_reported(args.printed_text(claim))):
+        return text, REPRODUCED, f"{args.number('total', total):g} minus the other parts ({' + '.join(f'{p:g}' for p in parts)}) leaves {text}."
     return text, INCONSISTENT, (
-        f"The parts printed sum to {sum(parts) + parse_reported(_printed(claim)).value:g}, not {_number(total):g}; "
+        f"The parts printed sum to {sum(parts) + parse_reported(args.printed_text(claim)).value:g}, not {args.number('total', total):g}; "
         f"closing the total needs {text}."
     )
 
@@ -57,7 +44,7 @@ def complement(claim, total, others):
 def count_items(claim, items):
     """A stated number of things that the text then lists one by one."""
     value = len(items)
-    verdict = REPRODUCED if value == parse_reported(_printed(claim)).value else INCONSISTENT
+    verdict = REPRODUCED if value == parse_reported(args.printed_text(claim)).value else INCONSISTENT
     return str(value), verdict, f"The text enumerates {value}: {'; '.join(items)}."
 
 
@@ -71,8 +58,8 @@ def _truncated_counts(printed, n: int) -> list[int]:
 def count_from_percentage(claim, percentage_claim, n):
     """A count whose percentage of ``n`` must print as the share the text gives beside it
     (by rounding, or failing that by truncation, which the note then says)."""
-    share, n = parse_reported(_printed_of(percentage_claim)), int(_number(n))
-    count = int(parse_reported(_printed(claim)).value)
+    share, n = parse_reported(_printed_of(percentage_claim)), args.count("n", n)
+    count = int(parse_reported(args.printed_text(claim)).value)
     ks = percent_consistent(share.text, n)
     if count in ks:
         return ", ".join(map(str, ks)), REPRODUCED, f"{share.text} of {n} is {count} ({100 * count / n:.2f}%)."
@@ -89,8 +76,8 @@ def count_from_percentage(claim, percentage_claim, n):
 @check("bonemets_percentage_rounding")
 def percentage_rounding(claim, numerator, denominator):
     """A percentage of two printed counts, accepting truncation (with a note) as well as rounding."""
-    num, den = _number(numerator), _number(denominator)
-    printed = parse_reported(_printed(claim))
+    num, den = args.number("numerator", numerator), args.number("denominator", denominator)
+    printed = parse_reported(args.printed_text(claim))
     value = 100 * num / den
     text = f"{value:.{printed.decimals + 1}f}%"
     if rounds_to(value, printed):
@@ -110,7 +97,7 @@ def percentage_rounding(claim, numerator, denominator):
 @check("bonemets_smallest_denominator")
 def smallest_denominator(claim, with_claims=(), max_n=1000):
     """A percentage quoted without its study size: how large the study must at least have been."""
-    texts = [_printed(claim)] + [_printed_of(cid) for cid in with_claims]
+    texts = [args.printed_text(claim)] + [_printed_of(cid) for cid in with_claims]
     n = _smallest_n(texts, max_n)
     if n is None:
         return "none", UNVERIFIABLE, f"The study size is not given, and no n up to {max_n} gives {', '.join(texts)} together."
@@ -124,9 +111,9 @@ def smallest_denominator(claim, with_claims=(), max_n=1000):
 @check("bonemets_range_covers")
 def range_covers(claim, values):
     """A printed range compared with the individual figures the same text quotes for that quantity."""
-    low, _, high = _printed(claim).replace("%", "").partition("-")
+    low, _, high = args.printed_text(claim).replace("%", "").partition("-")
     low, high = float(low), float(high)
-    quoted = sorted(_number(v) for v in values)
+    quoted = sorted(args.number("values", v) for v in values)
     text = f"{quoted[0]:g}-{quoted[-1]:g}%"
     if quoted[0] < low or quoted[-1] > high:
         return text, INCONSISTENT, f"The review's own figures span {text}, outside the printed range."

@@ -10,12 +10,11 @@ their counts, P values at the precision they are printed with.
 from __future__ import annotations
 
 import math
-import numbers
 import re
 
 from scipy import stats
 
-from compendium.claims.checks import INCONSISTENT, REPRODUCED, check
+from compendium.claims.checks import INCONSISTENT, REPRODUCED, args, check
 from compendium.claims.printed import printed_number
 from compendium.stats import (
     Reported,
@@ -29,30 +28,6 @@ from compendium.stats import (
 
 # The largest study size searched for the smallest denominator that gives a printed percentage.
 MAX_DENOMINATOR = 1000
-
-
-def _printed(claim) -> Reported:
-    """The claim's printed number; ``ValueError`` when the row prints something else."""
-    reported = claim.reported
-    return reported if isinstance(reported, Reported) else printed_number(reported)
-
-
-def _number(name: str, value) -> float:
-    """A numeric argument: a plain number, a printed number, or a resolved ``"@claim"``."""
-    if isinstance(value, str):
-        value = printed_number(value)
-    if isinstance(value, Reported):
-        value = value.value
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
-
-
-def _count(name: str, value) -> int:
-    number = _number(name, value)
-    if number < 0 or number != int(number):
-        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
-    return int(number)
 
 
 def _show(value: float, printed: Reported) -> str:
@@ -102,8 +77,8 @@ def percentage(claim, numerator, denominator):
     >>> percentage(SimpleNamespace(reported="74.9%"), 134, 179)[:2]
     ('74.860%', 'reproduced')
     """
-    printed = _printed(claim)
-    k, n = _number("numerator", numerator), _number("denominator", denominator)
+    printed = args.printed(claim)
+    k, n = args.number("numerator", numerator), args.number("denominator", denominator)
     if n <= 0:
         raise ValueError(f"denominator must be positive, got {denominator!r}")
     hint = ""
@@ -125,7 +100,7 @@ def fraction(claim, numerator, denominator):
     >>> fraction(SimpleNamespace(reported="134/179"), 134, 179)[:2]
     ('134/179', 'reproduced')
     """
-    k, n = _count("numerator", numerator), _count("denominator", denominator)
+    k, n = args.count("numerator", numerator), args.count("denominator", denominator)
     text = claim.reported.text if isinstance(claim.reported, Reported) else claim.reported
     match = _FRACTION.match(text)
     if match is None:
@@ -145,16 +120,16 @@ def ratio(claim, numerator, denominator):
     >>> ratio(SimpleNamespace(reported="2.5"), 5, 2)[:2]
     ('2.500', 'reproduced')
     """
-    top, bottom = _number("numerator", numerator), _number("denominator", denominator)
+    top, bottom = args.number("numerator", numerator), args.number("denominator", denominator)
     if bottom == 0:
         raise ValueError(f"denominator must be non-zero, got {denominator!r}")
-    return _compare(_printed(claim), top / bottom, f"{top:g}/{bottom:g}")
+    return _compare(args.printed(claim), top / bottom, f"{top:g}/{bottom:g}")
 
 
 def _terms(name: str, values) -> list[float]:
     if not isinstance(values, (list, tuple)) or not values:
         raise ValueError(f"{name} must be a non-empty list of numbers, got {values!r}")
-    return [_number(f"{name}[{i}]", v) for i, v in enumerate(values)]
+    return [args.number(f"{name}[{i}]", v) for i, v in enumerate(values)]
 
 
 @check("sum")
@@ -166,7 +141,7 @@ def sum_(claim, terms):
     ('23', 'reproduced')
     """
     parts = _terms("terms", terms)
-    return _compare(_printed(claim), math.fsum(parts), " + ".join(f"{p:g}" for p in parts))
+    return _compare(args.printed(claim), math.fsum(parts), " + ".join(f"{p:g}" for p in parts))
 
 
 @check("difference")
@@ -177,8 +152,8 @@ def difference(claim, minuend, subtrahend):
     >>> difference(SimpleNamespace(reported="8"), 45, 37)[:2]
     ('8', 'reproduced')
     """
-    a, b = _number("minuend", minuend), _number("subtrahend", subtrahend)
-    return _compare(_printed(claim), a - b, f"{a:g} - {b:g}")
+    a, b = args.number("minuend", minuend), args.number("subtrahend", subtrahend)
+    return _compare(args.printed(claim), a - b, f"{a:g} - {b:g}")
 
 
 @check("product")
@@ -190,7 +165,7 @@ def product(claim, factors):
     ('25', 'reproduced')
     """
     parts = _terms("factors", factors)
-    return _compare(_printed(claim), math.prod(parts), " × ".join(f"{p:g}" for p in parts))
+    return _compare(args.printed(claim), math.prod(parts), " × ".join(f"{p:g}" for p in parts))
 
 
 @check("equals")
@@ -201,9 +176,9 @@ def equals(claim, value):
     >>> equals(SimpleNamespace(reported="93%", source="maffione2015"), 93.2)[:2]
     ('93.20%', 'reproduced')
     """
-    exact = _number("value", value)
+    exact = args.number("value", value)
     source = getattr(claim, "source", None) or "the source"
-    return _compare(_printed(claim), exact, f"The source {source}", verb="gives")
+    return _compare(args.printed(claim), exact, f"The source {source}", verb="gives")
 
 
 def _smallest_denominator(text: str) -> int | None:
@@ -220,7 +195,7 @@ def attainable_percentage(claim, n):
     >>> attainable_percentage(SimpleNamespace(reported="62%"), 31)[:2]
     ('none', 'inconsistent')
     """
-    printed, n = _printed(claim), _count("n", n)
+    printed, n = args.printed(claim), args.count("n", n)
     if n == 0:
         raise ValueError("n must be a positive integer, got 0")
     text = _percent_text(printed)
@@ -261,14 +236,14 @@ def mcnemar(claim, b, c, variant="asymptotic", quantity=None):
     >>> mcnemar(SimpleNamespace(reported="2.000", unit="chi2"), 2, 0)[:2]
     ('2.000', 'reproduced')
     """
-    b, c = _count("b", b), _count("c", c)
+    b, c = args.count("b", b), args.count("c", c)
     quantity = _quantity(claim, quantity)
     if quantity == "statistic" and variant in ("exact", "mid-p"):
         raise ValueError(f"variant {variant!r} has no chi-square statistic; use quantity 'pvalue'")
     result = mcnemar_test(b, c, variant)
     value = result.statistic if quantity == "statistic" else result.pvalue
     name = "χ²" if quantity == "statistic" else "P"
-    return _compare(_printed(claim), value, f"The {variant} McNemar test with b = {b}, c = {c}", verb=f"gives {name} =")
+    return _compare(args.printed(claim), value, f"The {variant} McNemar test with b = {b}, c = {c}", verb=f"gives {name} =")
 
 
 def _table(row) -> str:
@@ -289,9 +264,9 @@ def mcnemar_from_marginals(claim, n, pos1, pos2, quantity=None, compare_with=Non
     ...                        compare_with="0.046")[:2]
     ('asymptotic: a = 6, b = 4, c = 0, d = 10', 'reproduced')
     """
-    n, pos1, pos2 = _count("n", n), _count("pos1", pos1), _count("pos2", pos2)
+    n, pos1, pos2 = args.count("n", n), args.count("pos1", pos1), args.count("pos2", pos2)
     quantity = _quantity(claim, quantity)
-    printed = _printed(claim)
+    printed = args.printed(claim)
     other = None if compare_with is None else (
         compare_with if isinstance(compare_with, Reported) else printed_number(str(compare_with)))
     statistic, pvalue = (printed, other) if quantity == "statistic" else (other, printed)
@@ -330,8 +305,8 @@ def chi2_pvalue(claim, statistic, df=1):
     >>> chi2_pvalue(SimpleNamespace(reported="0.368"), 2.0)[:2]  # 0.368 is the P for 2 df
     ('0.15730', 'inconsistent')
     """
-    value = _number("statistic", statistic)
-    printed = _printed(claim)
+    value = args.number("statistic", statistic)
+    printed = args.printed(claim)
     pvalue = pvalue_from_statistic(value, "chi2", df)
     hint = ""
     if printed.relation == "=" and 0 < printed.value < 1:
@@ -365,8 +340,8 @@ def diagnostic(claim, tp, fp, fn, tn, measure):
     """
     if measure not in _MEASURES:
         raise ValueError(f"measure must be one of {', '.join(_MEASURES)}, got {measure!r}")
-    cells = [_count(name, v) for name, v in (("tp", tp), ("fp", fp), ("fn", fn), ("tn", tn))]
-    printed = _printed(claim)
+    cells = [args.count(name, v) for name, v in (("tp", tp), ("fp", fp), ("fn", fn), ("tn", tn))]
+    printed = args.printed(claim)
     value = getattr(diagnostic_accuracy(*cells), measure).value
     percent = printed.percent or getattr(claim, "unit", "") == "%"
     label, counts = _MEASURES[measure]
@@ -384,12 +359,12 @@ def decay_fraction(claim, nuclide_half_life_min, minutes, decayed=False):
     >>> decay_fraction(SimpleNamespace(reported="68.5%"), 109.77, 60)[:2]
     ('68.463%', 'reproduced')
     """
-    half_life, t = _number("nuclide_half_life_min", nuclide_half_life_min), _number("minutes", minutes)
+    half_life, t = args.number("nuclide_half_life_min", nuclide_half_life_min), args.number("minutes", minutes)
     if half_life <= 0:
         raise ValueError(f"nuclide_half_life_min must be positive, got {nuclide_half_life_min!r}")
     remaining = 2.0 ** (-t / half_life)
     value = 1 - remaining if decayed else remaining
-    printed = _printed(claim)
+    printed = args.printed(claim)
     derivation = f"{'1 - ' if decayed else ''}2^(-{t:g}/{half_life:g})"
     return _compare(printed, 100 * value if printed.percent else value, derivation)
 

@@ -12,8 +12,7 @@ import math
 
 import numpy as np
 
-from compendium.claims.checks import INCONSISTENT, REPRODUCED, check
-from compendium.claims.checks.core import _count, _number, _printed
+from compendium.claims.checks import INCONSISTENT, REPRODUCED, args, check
 from compendium.stats import mcnemar, pvalue_from_statistic, rounds_to
 
 
@@ -37,9 +36,9 @@ def huang_bowker(claim, sensitivity, specificity, quantity="statistic", df=2):
     """
     if quantity not in ("statistic", "pvalue"):
         raise ValueError(f"quantity must be 'statistic' or 'pvalue', got {quantity!r}")
-    printed = _printed(claim)
-    sens = [_count("sensitivity", v) for v in sensitivity]
-    spec = [_count("specificity", v) for v in specificity]
+    printed = args.printed(claim)
+    sens = [args.count("sensitivity", v) for v in sensitivity]
+    spec = [args.count("specificity", v) for v in specificity]
     candidates = []
     for b1, c1 in zip(*_feasible_discordances(*sens)):
         for b2, c2 in zip(*_feasible_discordances(*spec)):
@@ -77,7 +76,7 @@ def huang_union_rule(claim, pet, mr, n, counts="positives"):
     """
     if counts not in ("positives", "negatives"):
         raise ValueError(f"counts must be 'positives' or 'negatives', got {counts!r}")
-    pet, mr, n = _count("pet", pet), _count("mr", mr), _count("n", n)
+    pet, mr, n = args.count("pet", pet), args.count("mr", mr), args.count("n", n)
     text = getattr(claim.reported, "text", None) or str(claim.reported)
     try:
         k = int(text.split("/")[0])
@@ -111,11 +110,11 @@ def huang_statistic_range(claim, tables, variant="corrected", bound="max"):
         raise ValueError(f"bound must be 'min' or 'max', got {bound!r}")
     values = []
     for pair in tables:
-        b, c = (_count("tables", v) for v in pair)
+        b, c = (args.count("tables", v) for v in pair)
         statistic = mcnemar(b, c, variant).statistic if b + c else 0.0
         values.append(0.0 if math.isnan(statistic) else statistic)
     value = min(values) if bound == "min" else max(values)
-    printed = _printed(claim)
+    printed = args.printed(claim)
     listing = ", ".join(f"{v:.3f}" for v in values)
     verdict = REPRODUCED if rounds_to(value, printed) else INCONSISTENT
     return f"{value:.3f}", verdict, (
@@ -131,9 +130,9 @@ def huang_chi2_pvalue(claim, statistic, df=1):
     >>> huang_chi2_pvalue(SimpleNamespace(reported="0.479"), 0.5)[:2]
     ('0.47950', 'reproduced')
     """
-    value = _number("statistic", statistic)
+    value = args.number("statistic", statistic)
     pvalue = float(pvalue_from_statistic(value, "chi2", df))
-    printed = _printed(claim)
+    printed = args.printed(claim)
     shown = f"{pvalue:.5f}"
     if rounds_to(pvalue, printed):
         return shown, REPRODUCED, f"P(χ² with {df} df ≥ {value:g}) = {shown}, agreeing with the printed {printed.text}."

@@ -8,16 +8,8 @@ report names)?
 
 from __future__ import annotations
 
-from compendium.claims.checks import check
+from compendium.claims.checks import args, check
 from compendium.stats import parse_reported, percent_consistent
-
-
-def _count(name: str, value) -> int:
-    """A group size or count argument (already resolved from "@claim") as a positive int."""
-    number = float(parse_reported(value).value) if not isinstance(value, (int, float)) else float(value)
-    if number != int(number) or number < 0:
-        raise ValueError(f"{name} must be a whole count, got {value!r}")
-    return int(number)
 
 
 def _percent_text(value) -> str:
@@ -36,7 +28,7 @@ def _percent_text(value) -> str:
 def mskpain_count_from_percentage(claim, percentage, denominator):
     """Which counts k out of ``denominator`` round to the printed ``percentage``; reproduced
     when the claim's printed count is the only one."""
-    n = _count("denominator", denominator)
+    n = args.count("denominator", denominator)
     if n == 0:
         raise ValueError("denominator must be positive, got 0")
     printed = _percent_text(percentage)
@@ -60,7 +52,7 @@ def mskpain_attainable_in_groups(claim, stated, readings=None):
     (the report does not say which denominator it used); inconsistent when none does.
     """
     printed = _percent_text(claim.reported)
-    n = _count("stated", stated)
+    n = args.count("stated", stated)
     counts = percent_consistent(printed, n)
     if counts:
         fits = ", ".join(f"{k}/{n}" for k in counts)
@@ -70,7 +62,7 @@ def mskpain_attainable_in_groups(claim, stated, readings=None):
     nearest = f"{low}/{n} = {100 * low / n:.1f}% and {high}/{n} = {100 * high / n:.1f}%"
     alternatives, tried = [], []
     for label, size in (readings or {}).items():
-        size = _count(f"readings[{label!r}]", size)
+        size = args.count(f"readings[{label!r}]", size)
         tried.append(f"{size} ({label})")
         alternatives += [f"{k}/{size} ({label})" for k in percent_consistent(printed, size)]
     smallest = [m for m in range(1, 200) if percent_consistent(printed, m)][:6]

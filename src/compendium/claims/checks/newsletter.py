@@ -7,22 +7,8 @@ from __future__ import annotations
 
 import math
 
-from compendium.claims.checks import INCONSISTENT, REPRODUCED, check
-from compendium.claims.printed import printed_number
+from compendium.claims.checks import INCONSISTENT, REPRODUCED, args, check
 from compendium.stats import percent_consistent, rounds_to
-
-
-def _number(value) -> float:
-    """A resolved ``@claim`` argument or a plain number, as a float."""
-    return float(value.value) if hasattr(value, "value") else float(value)
-
-
-def _reported(claim):
-    """The claim's printed share as a :class:`~compendium.stats.Reported` ("88 percent" -> 88%)."""
-    reported = claim.reported
-    if hasattr(reported, "value") and hasattr(reported, "decimals"):
-        return reported
-    return printed_number(str(reported))
 
 
 def site_count_note(share: float, decimals: int, sites: int) -> str:
@@ -48,9 +34,9 @@ def site_count_note(share: float, decimals: int, sites: int) -> str:
 @check("newsletter_survey_share")
 def survey_share(claim, source_value, sites):
     """A survey share compared with the survey publication, noting whether it is a count of the sites."""
-    reported = _reported(claim)
-    value = _number(source_value)
-    n = int(_number(sites))
+    reported = args.printed(claim)
+    value = args.number("source_value", source_value)
+    n = args.count("sites", sites)
     recomputed = f"{value:g}%"
     counts = site_count_note(reported.value, reported.decimals, n)
     if rounds_to(value, reported):

@@ -10,31 +10,7 @@ from __future__ import annotations
 
 import math
 
-from compendium.claims.checks import check
-from compendium.stats import parse_reported
-
-REPRODUCED, INCONSISTENT, UNVERIFIABLE = "reproduced", "inconsistent", "unverifiable"
-
-
-def _printed(claim):
-    """The claim's printed number, parsed, with thousands separators removed."""
-    reported = claim.reported
-    text = reported.text if hasattr(reported, "text") and reported.text else str(getattr(reported, "value", reported))
-    return parse_reported(text.replace(",", ""))
-
-
-def _number(name, value) -> float:
-    number = value.value if hasattr(value, "value") else value
-    if isinstance(number, str):
-        number = parse_reported(number.replace(",", "")).value
-    try:
-        number = float(number)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return number
-
+from compendium.claims.checks import INCONSISTENT, REPRODUCED, UNVERIFIABLE, args, check
 
 @check("psma_rank")
 def psma_rank(claim, counts, site, readings=None):
@@ -46,9 +22,9 @@ def psma_rank(claim, counts, site, readings=None):
     """
     if site not in counts:
         raise ValueError(f"site must be one of {', '.join(counts)}, got {site!r}")
-    values = {name: _number(f"counts[{name!r}]", v) for name, v in counts.items()}
+    values = {name: args.number(f"counts[{name!r}]", v) for name, v in counts.items()}
     rank = 1 + sum(v > values[site] for v in values.values())
-    printed = int(_printed(claim).value)
+    printed = int(args.printed(claim).value)
     listing = ", ".join(f"{name} {v:,.0f}" for name, v in sorted(values.items(), key=lambda kv: -kv[1]))
     if rank == printed:
         return str(rank), REPRODUCED, f"{site} ranks {rank} in the source ({listing})."
@@ -67,8 +43,8 @@ def psma_round_figure(claim, value):
 
     The precision is the printed number's trailing zeros ("191,000" is to the thousand).
     """
-    exact = _number("value", value)
-    printed = _printed(claim)
+    exact = args.number("value", value)
+    printed = args.printed(claim)
     digits = len(printed.text.replace(",", "")) - len(printed.text.replace(",", "").rstrip("0"))
     unit = 10 ** digits
     rounded, truncated = math.floor(exact / unit + 0.5) * unit, math.floor(exact / unit) * unit
@@ -89,8 +65,8 @@ def psma_round_figure(claim, value):
 @check("psma_lower_bound")
 def psma_lower_bound(claim, value):
     """A printed bound such as ">33,000" ("more than 33,000") against the exact published ``value``."""
-    exact = _number("value", value)
-    printed = _printed(claim)
+    exact = args.number("value", value)
+    printed = args.printed(claim)
     holds = {">": exact > printed.value, ">=": exact >= printed.value, "<": exact < printed.value,
              "<=": exact <= printed.value}.get(printed.relation)
     if holds is None:
@@ -107,9 +83,9 @@ def psma_time_budget(claim, parts_min, minutes_per_unit=60):
     """An approximate total duration against the stated parts of it (``parts_min``, a mapping
     step → minutes). Inconsistent when the parts alone exceed the total by more than its
     rounding; otherwise unverifiable, with the minutes the page leaves unaccounted for."""
-    parts = {step: _number(f"parts_min[{step!r}]", v) for step, v in parts_min.items()}
-    scale = _number("minutes_per_unit", minutes_per_unit)
-    printed = _printed(claim)
+    parts = {step: args.number(f"parts_min[{step!r}]", v) for step, v in parts_min.items()}
+    scale = args.number("minutes_per_unit", minutes_per_unit)
+    printed = args.printed(claim)
     total_min = printed.value * scale
     stated = sum(parts.values())
     listing = " + ".join(f"{v:g} min {step}" for step, v in parts.items())

@@ -1,0 +1,44 @@
+"""Reading a check's inputs: the claim's printed number and its numeric arguments.
+
+One implementation for the core and the document-specific checks, so every check reads
+"2,000", "88 percent", "more than 33,000" and a resolved ``"@claim"`` the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from compendium.claims.printed import printed_number
+from compendium.stats import Reported
+
+
+def printed(claim) -> Reported:
+    """The claim's printed number; ``ValueError`` when the row prints something else."""
+    reported = claim.reported
+    return reported if isinstance(reported, Reported) else printed_number(reported)
+
+
+def printed_text(claim) -> str:
+    """The claim's text exactly as printed, whether or not it is a single number."""
+    reported = claim.reported
+    return reported.text if isinstance(reported, Reported) else str(reported)
+
+
+def number(name: str, value) -> float:
+    """A numeric argument: a plain number, a printed number, or a resolved ``"@claim"``."""
+    if isinstance(value, str):
+        value = printed_number(value)
+    if isinstance(value, Reported):
+        value = value.value
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def count(name: str, value) -> int:
+    """A non-negative whole-number argument (a group size, a count)."""
+    value_ = number(name, value)
+    if value_ < 0 or value_ != int(value_):
+        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    return int(value_)
