@@ -14,12 +14,11 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from scipy import ndimage
 
+from compendium.phantoms.blur import gaussian_blur
 from compendium.phantoms import constants, lesion_contrast, planar_scintigraphy, radiograph, vertebra_phantom
 
 _SHAPE, _PIXEL_MM = (128, 128), 0.5
-_FWHM_PER_SIGMA = 2.0 * np.sqrt(2.0 * np.log(2.0))
 LATERAL_AXIS = 1  # the phantom's x axis runs left-right: a lateral view projects along it
 
 
@@ -98,7 +97,7 @@ def resolution_table(sizes_mm, pet_fwhm_mm, camera_distance_mm, lesion_uptake) -
     from the phantom's edge (projection through the whole slice, depth-dependent blur)."""
 
     def pet(fwhm):
-        return lambda p: ndimage.gaussian_filter(p.activity, fwhm / _FWHM_PER_SIGMA / p.pixel_mm, mode="constant")
+        return lambda p: gaussian_blur(p.activity, fwhm, p.pixel_mm, mode="constant")
 
     def planar(p):
         return planar_scintigraphy(p.activity, _mu_140kev(p), p.pixel_mm, gap_mm=camera_distance_mm, axis=0)

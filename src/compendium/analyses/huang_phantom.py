@@ -18,9 +18,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from scipy import ndimage, stats
+from scipy import stats
 
 from compendium import phantoms as ph
+from compendium.phantoms.blur import gaussian_blur
 
 # Lesion centres (mm) inside the liver ellipse of liver_phantom (centre (-55, 15), 190 x 150 mm),
 # spaced 55-60 mm apart so that crops around them do not overlap.
@@ -59,8 +60,7 @@ def _dwi_image(phantom, lesion_fraction, b_value, snr, fwhm_mm, rng):
     s0 = np.where(liver, 1.0 + (S0_METASTASIS - 1.0) * lesion_fraction, 0.0) + np.where(body, S0_BODY, 0.0)
     adc = np.where(liver, ADC_LIVER + (ADC_METASTASIS - ADC_LIVER) * lesion_fraction, ADC_BODY)
     signal = ph.diffusion_signal(s0, adc, b_value)
-    if fwhm_mm > 0:
-        signal = ndimage.gaussian_filter(signal, fwhm_mm / 2.3548 / phantom.pixel_mm)
+    signal = gaussian_blur(signal, fwhm_mm, phantom.pixel_mm)
     return ph.add_rician_noise(signal, 1.0 / snr, rng)
 
 

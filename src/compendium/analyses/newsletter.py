@@ -18,7 +18,7 @@ from matplotlib.colors import ListedColormap
 import numpy as np
 import pandas as pd
 
-from compendium.stats import parse_reported, percent_consistent
+from compendium.stats import percent_consistent
 
 DOCUMENT = "ucla-petmr-newsletter"
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import ndimage, stats
 
+from compendium.phantoms.blur import gaussian_blur
 from compendium.phantoms import (
     PETSystem,
     background_cov,
@@ -45,9 +46,6 @@ def slice_counts(minutes_per_bed: float, activity_mbq: float, weight_kg: float, 
                        slice_fraction=slice_mm / axial_fov_mm)
 
 
-_FWHM_PER_SIGMA = 2.0 * np.sqrt(2.0 * np.log(2.0))
-
-
 def post_filter(image, fwhm_mm: float, pixel_mm: float) -> np.ndarray:
     """Gaussian post-reconstruction filter of ``fwhm_mm`` (0: none), as clinical protocols apply.
 
@@ -56,11 +54,7 @@ def post_filter(image, fwhm_mm: float, pixel_mm: float) -> np.ndarray:
     >>> round(float(post_filter(img, 0.0, 2.5).max()), 1), round(float(post_filter(img, 5.0, 2.5).sum()), 6)
     (1.0, 1.0)
     """
-    if fwhm_mm < 0:
-        raise ValueError(f"fwhm_mm must be non-negative, got {fwhm_mm}")
-    if fwhm_mm == 0:
-        return np.asarray(image, dtype=float)
-    return ndimage.gaussian_filter(np.asarray(image, dtype=float), fwhm_mm / _FWHM_PER_SIGMA / pixel_mm)
+    return gaussian_blur(image, fwhm_mm, pixel_mm)
 
 
 # Counts high enough that Poisson noise is negligible (relative SD ~1e-4 per sinogram bin):

@@ -29,6 +29,7 @@ from compendium.phantoms import (
     scan_counts,
     simulate_scan,
 )
+from compendium.phantoms.blur import FWHM_PER_SIGMA
 from compendium.phantoms.constants import POSITRON_RANGE_MEAN_MM, Constant
 
 # Positrons per decay (ENSDF via NuDat): the counts model of compendium.phantoms counts
@@ -47,7 +48,6 @@ IMAGE_SHAPE = (128, 128)  # 3.125 mm pixels over the phantom's 400 mm field of v
 N_ANGLES = 96
 NOISE_FREE_COUNTS = 1e11
 CROP = 17  # pixels around each node site for the observer (53 mm)
-_FWHM_PER_SIGMA = 2.0 * np.sqrt(2.0 * np.log(2.0))
 _MEAN_DISTANCE_PER_SIGMA = 2.0 * np.sqrt(2.0 / np.pi)
 
 
@@ -59,7 +59,7 @@ def positron_range_fwhm(nuclide: str) -> float:
     """
     if nuclide not in POSITRON_RANGE_MEAN_MM:
         raise ValueError(f"nuclide must be one of {', '.join(POSITRON_RANGE_MEAN_MM)}, got {nuclide!r}")
-    return float(POSITRON_RANGE_MEAN_MM[nuclide].value / _MEAN_DISTANCE_PER_SIGMA * _FWHM_PER_SIGMA)
+    return float(POSITRON_RANGE_MEAN_MM[nuclide].value / _MEAN_DISTANCE_PER_SIGMA * FWHM_PER_SIGMA)
 
 
 def system_fwhm(scanner_fwhm_mm: float, nuclide: str, with_range: bool = True) -> float:

@@ -21,8 +21,8 @@ import numpy as np
 from scipy import ndimage, sparse
 
 from . import _checks
+from .blur import sigma_pixels
 
-_FWHM_PER_SIGMA = 2.0 * np.sqrt(2.0 * np.log(2.0))
 _DEFAULT_THREADS = min(4, os.cpu_count() or 1)
 
 
@@ -140,7 +140,7 @@ class PETSystem:
         geometry = (self.image_shape, self.pixel_mm, self.n_angles, self.n_threads, self.circle)
         self._operator, self.n_bins, build = _geometric_operator(*geometry)
         self.setup_seconds = build if _geometric_operator.cache_info().misses > misses else 0.0
-        self._sigma_bins = self.fwhm_mm / _FWHM_PER_SIGMA / self.pixel_mm
+        self._sigma_bins = sigma_pixels(self.fwhm_mm, self.pixel_mm)
         self._attenuation_factors = np.ones(self.sinogram_shape, dtype=np.float32)
         if attenuation is not None:
             mu = _checks.image("attenuation", attenuation, self.image_shape)

@@ -18,9 +18,9 @@ import numpy as np
 from scipy import ndimage
 
 from . import _checks
+from .blur import sigma_pixels
 from .constants import COLLIMATOR_FWHM_AT_0_MM, COLLIMATOR_FWHM_SLOPE, ROSE_THRESHOLD
 
-_FWHM_PER_SIGMA = 2.0 * np.sqrt(2.0 * np.log(2.0))
 
 
 def _volume(name, value, ndim_options=(2, 3)):
@@ -73,7 +73,7 @@ def planar_scintigraphy(
         if not plane.any():
             continue
         distance = gap + (depth + 0.5) * pixel_mm
-        sigma = (fwhm0 + slope * distance) / _FWHM_PER_SIGMA / pixel_mm
+        sigma = sigma_pixels(fwhm0 + slope * distance, pixel_mm)
         image += ndimage.gaussian_filter(plane * attenuation, sigma, mode="constant")
     return image
 
