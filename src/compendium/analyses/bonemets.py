@@ -10,13 +10,14 @@ the denominator that the cited study's own abstract gives (``None`` when unknown
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from compendium.stats import parse_reported, percent_consistent, predictive_values, proportion_ci
+from compendium.claims.printed import printed_number
+from compendium.claims.registry import printed_text, printed_value
+from compendium.stats import percent_consistent, predictive_values, proportion_ci
 
 DOCUMENT = "medscape-bone-metastases"
 MODALITIES = (
@@ -103,24 +104,14 @@ CANCER_PREVALENCE_CLAIMS = {
 # ----------------------------------------------------------------------------- registry
 
 
-@lru_cache(maxsize=1)
-def _claims() -> dict:
-    from compendium.claims.registry import load_registry
-
-    return {c.id: c for c in load_registry() if c.document == DOCUMENT}
-
-
 def reported(claim_id: str) -> str:
     """The string the review prints for ``claim_id``."""
-    try:
-        return _claims()[claim_id].reported
-    except KeyError:
-        raise ValueError(f"claim_id {claim_id!r} is not in the {DOCUMENT} registry") from None
+    return printed_text(DOCUMENT, claim_id)
 
 
 def reported_fraction(claim_id: str) -> float:
     """The reported percentage of ``claim_id`` as a fraction (``"96.5%"`` -> 0.965)."""
-    return float(parse_reported(reported(claim_id)).value) / 100.0
+    return printed_value(DOCUMENT, claim_id) / 100.0
 
 
 def reported_range(claim_id: str) -> tuple[float, float]:
@@ -146,7 +137,7 @@ def reconstruct_count(reported_text: str, n: int) -> int | None:
     ks = percent_consistent(reported_text, n)
     if not ks:
         return None
-    target = float(parse_reported(reported_text).value) / 100.0 * n
+    target = float(printed_number(reported_text).value) / 100.0 * n
     return min(ks, key=lambda k: abs(k - target))
 
 
@@ -450,7 +441,7 @@ def spine_distribution_figure() -> plt.Figure:
 
 
 def _percent(text: str) -> float:
-    return float(parse_reported(text).value)
+    return float(printed_number(text).value)
 
 
 def arithmetic_checks() -> dict[str, str | int]:

@@ -20,12 +20,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from compendium.claims.printed import printed_number
+from compendium.claims.registry import document_claims, printed_text, printed_value
 from compendium.stats import (
     beta_binomial_difference,
     boschloo,
     fisher_exact,
     independent_difference_ci,
-    parse_reported,
     percent_consistent,
     power_two_proportions,
     proportion_ci,
@@ -37,25 +38,14 @@ PETMR_COLOUR, CONTROL_COLOUR, OTHER_COLOUR = "#1f77b4", "#d62728", "#7f7f7f"
 
 
 # ----------------------------------------------------------------------------- registry
-@lru_cache(maxsize=1)
-def _claims() -> dict:
-    from compendium.claims.registry import load_registry
-
-    return {c.id: c for c in load_registry() if c.document == DOCUMENT}
-
-
 def reported(claim_id: str) -> str:
     """The printed text of one claim of this document."""
-    try:
-        printed = _claims()[claim_id].reported
-    except KeyError:
-        raise ValueError(f"claim_id {claim_id!r} is not in the {DOCUMENT} registry") from None
-    return getattr(printed, "text", printed)  # the registry may hand out a parsed Reported
+    return printed_text(DOCUMENT, claim_id)
 
 
 def count(claim_id: str) -> int:
     """A count printed by the report, as an int (from its registry claim)."""
-    value = parse_reported(reported(claim_id)).value
+    value = printed_value(DOCUMENT, claim_id)
     if value != int(value):
         raise ValueError(f"claim_id {claim_id!r} is not a count: {reported(claim_id)!r}")
     return int(value)
@@ -64,7 +54,7 @@ def count(claim_id: str) -> int:
 def _resolve(value):
     """An ``"@claim"`` registry argument as the number that claim prints; numbers pass through."""
     if isinstance(value, str) and value.startswith("@"):
-        return parse_reported(reported(value[1:])).value
+        return printed_value(DOCUMENT, value[1:])
     return value
 
 
@@ -354,7 +344,7 @@ def power_figure(alpha: float = 0.05, target_powers=(0.8, 0.9), max_n: int = 200
 def printed_percentages() -> list[tuple[str, str, int]]:
     """(claim id, printed text, stated group size) for every percentage claim of the report."""
     rows = []
-    for claim in _claims().values():
+    for claim in document_claims(DOCUMENT).values():
         if claim.unit != "%":
             continue
         args = claim.args or {}
@@ -395,7 +385,7 @@ def attainability_table(max_denominator: int = 40) -> pd.DataFrame:
 
 def _neighbours(printed: str, n: int) -> list[int]:
     """The counts just below and above the printed percentage of n."""
-    value = parse_reported(printed).value * n / 100
+    value = printed_number(printed).value * n / 100
     return sorted({max(0, math.floor(value)), min(n, math.ceil(value))})
 
 

@@ -26,6 +26,7 @@ import difflib
 import inspect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -284,3 +285,24 @@ def load_registry(directory: Path | str | None = None, bibliography: Path | str 
                                      f"'@{ref}' prints {seen[ref].reported!r}, which is not a single number",
                                      claim.id) from None
     return [claim for claim, *_ in rows]
+
+
+@lru_cache(maxsize=None)
+def document_claims(document: str) -> dict[str, Claim]:
+    """The claims of one document by id, loaded once per process (the registry is read-only input)."""
+    if document not in DOCUMENTS:
+        raise ValueError(f"document must be one of {', '.join(DOCUMENTS)}, got {document!r}")
+    return {claim.id: claim for claim in load_registry() if claim.document == document}
+
+
+def printed_text(document: str, claim_id: str) -> str:
+    """The text ``claim_id`` of ``document`` prints, exactly as stored in the registry."""
+    try:
+        return document_claims(document)[claim_id].reported
+    except KeyError:
+        raise ValueError(f"claim_id {claim_id!r} is not in the {document} registry") from None
+
+
+def printed_value(document: str, claim_id: str) -> float:
+    """The number ``claim_id`` of ``document`` prints (a percentage as printed: "74.9%" -> 74.9)."""
+    return float(printed_number(printed_text(document, claim_id)).value)
