@@ -66,6 +66,12 @@ Four seeded draws.
 ```
 
 ```{code-cell} ipython3
+import pandas as pd
+
+pd.DataFrame({"draw": draws}).style.format("{:.3f}")
+```
+
+```{code-cell} ipython3
 if fail:
     raise RuntimeError("asked to fail")
 ```

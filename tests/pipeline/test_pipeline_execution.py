@@ -38,6 +38,7 @@ def test_same_parameters_give_same_bytes(mini_project):
     assert executed_bytes(mini_project) == first
     assert (mini_project / "_build/executed/demo/main/figures/demo-draws.svg").read_bytes() == figure
     assert b"start_time" not in first and b"duration" not in first
+    assert b"T_t0000_row0_col0" in first  # the Styler table's random id was replaced
 
 
 def test_failing_run_keeps_previous_output_and_names_the_cell(mini_project):
@@ -103,3 +104,16 @@ def test_verify_rejects_a_bibliography_that_does_not_parse(mini_project, capsys)
     manifest.write(mini_project / "data")  # an intended edit: the manifest agrees, the content is bad
     assert main(["verify"]) == 2
     assert "references.bib: not valid BibTeX" in capsys.readouterr().err
+
+
+def test_notebooks_executed_together_keep_their_own_working_folders(mini_project):
+    """Two notebooks run at once; each figure must land beside its own notebook (a shared
+    process-wide chdir would let one kernel start in the other's folder)."""
+    chapter = mini_project / "chapters" / "demo"
+    (chapter / "other.md").write_text((chapter / "main.md").read_text().replace("demo-draws", "other-draws"))
+    params = (chapter / "params.yaml").read_text()
+    other = params[params.index("  main:"):].replace("  main:", "  other:", 1).replace("title: Demo", "title: Other")
+    (chapter / "params.yaml").write_text(params + other)
+    run_dir = run_chapter(find_group("demo"))
+    assert sorted(p.name for p in (run_dir / "main" / "figures").iterdir()) == ["demo-draws.png", "demo-draws.svg"]
+    assert sorted(p.name for p in (run_dir / "other" / "figures").iterdir()) == ["other-draws.png", "other-draws.svg"]

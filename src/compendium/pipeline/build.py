@@ -64,8 +64,11 @@ def stale_notebooks(force: bool = False) -> list[tuple[NotebookSpec, str]]:
 
 def execute_stale(force: bool = False) -> list[str]:
     todo = stale_notebooks(force)
-    for spec, key in tqdm(todo, desc="executing", unit="notebook", disable=not todo, file=sys.stderr):
-        execute.execute(spec, spec.defaults(), executed_dir(spec), key)
+    with tqdm(total=len(todo), desc="executing", unit="notebook", disable=not todo, file=sys.stderr) as bar:
+        execute.execute_all(
+            [dict(spec=spec, params=spec.defaults(), out_dir=executed_dir(spec), key=key) for spec, key in todo],
+            progress=bar,
+        )
     return [spec.label for spec, _ in todo]
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,8 @@ from compendium.pipeline import standalone
 from compendium.pipeline.params import NotebookSpec, parameters_cell_source
 
 KEY_FILE = "cache-key"
+# Notebooks executed at once; the machines this book is built on have two cores.
+PARALLEL_KERNELS = 2
 PARAMS_FILE = "params.json"
 # Written only when COMPENDIUM_TIMING is set (benchmarks/build.py): cell seconds as papermill measured them.
 TIMING_FILE = "timing.json"
@@ -48,6 +52,11 @@ def load_source(spec: NotebookSpec) -> nbformat.NotebookNode:
     return nb
 
 
+# pandas Styler tables get a random 5-hex id ("T_b09ee"); object reprs print memory addresses.
+_STYLER_ID = re.compile(r"T_([0-9a-f]{5})(?=[_\\\"' ])")
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
+
+
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Remove everything that varies between identical runs."""
     nb.metadata.pop("papermill", None)
@@ -56,7 +65,11 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell["id"] = f"cell-{index:03d}"
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    return nb
+    text = nbformat.writes(nb)
+    ids = dict.fromkeys(_STYLER_ID.findall(text))  # in order of first appearance
+    for number, old in enumerate(ids):
+        text = text.replace(f"T_{old}", f"T_t{number:04d}")
+    return nbformat.reads(_ADDRESS.sub(" at 0x0>", text), as_version=4)
 
 
 def execute(
@@ -93,7 +106,9 @@ def execute(
             str(target),
             parameters=overrides,
             kernel_name="python3",
-            cwd=str(work),
+            # The kernel's working directory, set per client: papermill's cwd= would chdir the
+            # whole process, which races when two notebooks start at once.
+            resources={"metadata": {"path": str(work)}},
             progress_bar=False,
             log_output=False,
         )
@@ -118,6 +133,26 @@ def execute(
     (work / KEY_FILE).write_text(key + "\n", encoding="utf-8")
     _swap_into_place(work, out_dir)
     return out_dir / target.name
+
+
+def execute_all(jobs: list[dict], progress=None) -> None:
+    """Run several :func:`execute` jobs, two at a time (each is a kernel process of its own).
+
+    Every job runs even if another fails; then the first failure is raised, so each
+    notebook that could be executed keeps its new output and each failed one its old.
+    """
+    failures = []
+    with ThreadPoolExecutor(max_workers=PARALLEL_KERNELS) as pool:
+        futures = [pool.submit(execute, **job) for job in jobs]
+        for future in futures:
+            try:
+                future.result()
+            except CompendiumError as exc:
+                failures.append(exc)
+            if progress is not None:
+                progress.update()
+    if failures:
+        raise failures[0]
 
 
 def _swap_into_place(new: Path, out_dir: Path) -> None:

@@ -42,10 +42,12 @@ def run_chapter(group: NotebookGroup, pairs: list[str] | None = None, params_fil
     run_id = hashlib.sha256("".join(sorted(keys.values())).encode()).hexdigest()[:12]
     run_dir = build_dir() / "runs" / group.name / run_id
     text = banner(group, params)
-    for name, spec in group.notebooks.items():
-        out = run_dir / name
-        if execute.stored_key(out) != keys[name]:
-            execute.execute(spec, params, out, keys[name], banner=text, standalone_html=True)
+    stale = [(spec, run_dir / name, keys[name]) for name, spec in group.notebooks.items()
+             if execute.stored_key(run_dir / name) != keys[name]]
+    execute.execute_all(
+        [dict(spec=spec, params=params, out_dir=out, key=key, banner=text, standalone_html=True)
+         for spec, out, key in stale]
+    )
     (run_dir / "params.json").write_text(json.dumps(params, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return run_dir
 
