@@ -214,6 +214,8 @@ def attainable_percentage(claim, n):
 
 
 _QUANTITIES = ("statistic", "pvalue")
+# A printed value may carry its own label ("χ²=0.05"); the note adds the label itself.
+_LABEL = re.compile(r"^\s*(?:χ²|χ2|chi2|P|p)\s*")
 _UNIT_QUANTITY = {"chi2": "statistic", "χ²": "statistic", "p": "pvalue", "P": "pvalue"}
 
 
@@ -271,7 +273,7 @@ def mcnemar_from_marginals(claim, n, pos1, pos2, quantity=None, compare_with=Non
         compare_with if isinstance(compare_with, Reported) else printed_number(str(compare_with)))
     statistic, pvalue = (printed, other) if quantity == "statistic" else (other, printed)
     frame = feasible_paired_tables(n, pos1, pos2, statistic, pvalue)
-    what = " with ".join(f"{label} {r.text}" for label, r in (("χ²", statistic), ("P", pvalue)) if r is not None)
+    what = " with ".join(f"{label} {_LABEL.sub('', r.text)}" for label, r in (("χ²", statistic), ("P", pvalue)) if r is not None)
     margins = f"{pos1}/{n} and {pos2}/{n} positive"
     hits = frame[frame["matches"]]
     if len(hits):
