@@ -411,12 +411,3 @@ def attainability_figure(max_denominator: int = 40) -> plt.Figure:
     ax.set_xlabel("Denominator n (shaded: some k/n rounds to the printed percentage; box: the group size the report states)")
     fig.tight_layout()
     return fig
-
-
-# ----------------------------------------------------------------------------- ledger
-def verdict_counts() -> dict[str, int]:
-    """Number of this document's claims per ledger verdict (reproduced, inconsistent, unverifiable)."""
-    from compendium.claims.ledger import ledger_slice
-
-    verdicts = ledger_slice(DOCUMENT)["verdict"].value_counts()
-    return {v: int(verdicts.get(v, 0)) for v in ("reproduced", "inconsistent", "unverifiable")}

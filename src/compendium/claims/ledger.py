@@ -89,8 +89,11 @@ def ledger_slice(document: str) -> pd.DataFrame:
 
 def write_ledger(path: Path | str | None = None, claims: list[Claim] | None = None) -> Path:
     """Write the ledger CSV (default ``_build/ledger/claims.csv``) atomically; returns its path."""
+    return _write_csv(build_ledger(claims), path)
+
+
+def _write_csv(frame: pd.DataFrame, path: Path | str | None) -> Path:
     path = Path(path) if path is not None else build_dir() / "ledger" / "claims.csv"
-    frame = build_ledger(claims)
     path.parent.mkdir(parents=True, exist_ok=True)
     # A temporary file in the same folder, then a rename: readers never see half a ledger.
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -124,8 +127,9 @@ def summary(df: pd.DataFrame) -> str:
 
 def main_ledger(out: str | None) -> Path:
     """The ``compendium ledger`` command: write the CSV, print where and the counts by verdict."""
-    path = write_ledger(out)
-    print(f"{path}: {summary(pd.read_csv(path, keep_default_na=False))}")
+    frame = build_ledger()
+    path = _write_csv(frame, out)
+    print(f"{path}: {summary(frame)}")
     return path
 
 
