@@ -117,3 +117,17 @@ def test_notebooks_executed_together_keep_their_own_working_folders(mini_project
     run_dir = run_chapter(find_group("demo"))
     assert sorted(p.name for p in (run_dir / "main" / "figures").iterdir()) == ["demo-draws.png", "demo-draws.svg"]
     assert sorted(p.name for p in (run_dir / "other" / "figures").iterdir()) == ["other-draws.png", "other-draws.svg"]
+
+
+def test_ledger_csv_is_recomputed_only_when_its_inputs_change(mini_project, monkeypatch):
+    import compendium.claims.ledger as ledger
+
+    calls = []
+    real = ledger.write_ledger
+    monkeypatch.setattr(ledger, "write_ledger", lambda path=None: calls.append(path) or real(path))
+    first = build.ledger_csv()
+    build.ledger_csv()
+    assert len(calls) == 1 and first.read_text().startswith("claim_id,document,")
+    (mini_project / "src" / "module.py").write_text("VALUE = 3\n")  # a check could have changed
+    build.ledger_csv()
+    assert len(calls) == 2

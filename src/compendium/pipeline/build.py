@@ -80,10 +80,21 @@ def _copy_if_changed(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def stage() -> Path:
-    """Mirror the book sources into ``_build/stage``, notebooks replaced by their executed versions."""
+def ledger_csv() -> Path:
+    """The ledger CSV, recomputed only when ``src/``, the data or the lock changed: nothing else enters it."""
     from compendium.claims.ledger import write_ledger
 
+    path = build_dir() / "ledger" / "claims.csv"
+    key_file = path.with_name(f"{path.name}.{execute.KEY_FILE}")
+    shared = cache.shared_inputs_digest()
+    if not (path.exists() and key_file.exists() and key_file.read_text(encoding="utf-8") == shared):
+        write_ledger(path)
+        key_file.write_text(shared, encoding="utf-8")
+    return path
+
+
+def stage() -> Path:
+    """Mirror the book sources into ``_build/stage``, notebooks replaced by their executed versions."""
     root, staged = project_root(), build_dir() / "stage"
     wanted: set[Path] = set()
 
@@ -98,8 +109,7 @@ def stage() -> Path:
         for path in sorted((root / name).rglob("*")):
             if path.is_file():
                 place(path, path.relative_to(root))
-    ledger_csv = write_ledger()
-    place(ledger_csv, Path("appendix/claims.csv"))
+    place(ledger_csv(), Path("appendix/claims.csv"))
     for group in all_groups().values():
         notebook_sources = {spec.source for spec in group.notebooks.values()}
         rel_dir = group.directory.relative_to(root)
