@@ -31,12 +31,12 @@ def test_complement_panagiotidis_counts_do_not_close():
 
 
 def test_percentage_rounding_and_truncation():
-    """4/66 = 6.06 % is not the printed 7.6 % (5/66 = 7.58 % is); 10/66 = 15.15 % prints 15.1 %
-    only by truncation; 51/66 = 77.27 % rounds to 77.3 %."""
+    """4/66 = 6.06 % is not the printed 7.6 % (5/66 = 7.58 % is); 10/66 = 15.15 % rounds to 15.2 %
+    and prints 15.1 % only by truncation, a rule the review does not state; 51/66 = 77.27 % rounds to 77.3 %."""
     assert checks.percentage_rounding(claim("7.6%"), 4, 66)[1] == "inconsistent"
     assert "5" in checks.percentage_rounding(claim("7.6%"), 4, 66)[2]
     recomputed, verdict, note = checks.percentage_rounding(claim("15.1%"), 10, 66)
-    assert (recomputed, verdict) == ("15.15%", "reproduced") and "truncated" in note
+    assert (recomputed, verdict) == ("15.15%", "inconsistent") and "Truncating" in note
     assert checks.percentage_rounding(claim("77.3%"), 51, 66)[:2] == ("77.27%", "reproduced")
 
 

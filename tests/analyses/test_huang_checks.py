@@ -4,6 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from compendium.claims.choices import AnalysisChoices
+
 checks = pytest.importorskip("compendium.claims.checks.huang")
 
 
@@ -32,7 +34,10 @@ def test_statistic_range_and_truncated_p():
     tables = [[0, 3], [0, 1], [0, 1], [1, 0], [0, 0], [3, 0]]
     assert checks.huang_statistic_range(claim("1.333"), tables)[:2] == ("1.333", "reproduced")
     assert checks.huang_statistic_range(claim("0.000"), tables, bound="min")[:2] == ("0.000", "reproduced")
+    # P(χ²₁ ≥ 0.5) = 0.479500...: it rounds to 0.480; only truncation, a rule the paper does not state, gives 0.479.
     recomputed, verdict, note = checks.huang_chi2_pvalue(claim("0.479"), 0.5)
-    assert verdict == "reproduced" and "truncates" in note
+    assert verdict == "inconsistent" and "truncating" in note
+    truncating = SimpleNamespace(reported="0.479", choices=AnalysisChoices(rounding="nearest-or-truncated"))
+    assert checks.huang_chi2_pvalue(truncating, 0.5)[1] == "reproduced"
     assert checks.huang_chi2_pvalue(claim("0.008"), 64 / 9)[1] == "reproduced"
     assert checks.huang_chi2_pvalue(claim("0.470"), 0.5)[1] == "inconsistent"

@@ -110,7 +110,7 @@ def test_write_ledger_default_path_is_atomic_and_round_trips(root):
 def test_main_ledger_prints_a_one_line_summary(root, capsys, tmp_path):
     out = main_ledger(str(tmp_path / "elsewhere" / "ledger.csv"))
     assert out.exists()
-    assert capsys.readouterr().out == f"{out}: 9 claims: 7 reproduced, 1 inconsistent, 1 unverifiable\n"
+    assert capsys.readouterr().out == f"{out}: 9 claims: 7 reproduced, 0 consistent, 0 given, 1 inconsistent, 1 unverifiable\n"
 
 
 def test_ledger_slice(root):
@@ -125,8 +125,8 @@ def test_verdict_counts_and_figure(claims):
     ledger = build_ledger(claims)
     counts = verdict_counts(ledger)
     assert list(counts.columns) == list(VERDICTS)
-    assert counts.loc["huang2021-liver-petmr"].tolist() == [5, 1, 1]
-    assert counts.loc["ucla-psma-pet"].tolist() == [2, 0, 0]
+    assert counts.loc["huang2021-liver-petmr"].tolist() == [5, 0, 0, 1, 1]
+    assert counts.loc["ucla-psma-pet"].tolist() == [2, 0, 0, 0, 0]
     fig = plot_verdict_counts(ledger)
     assert isinstance(fig, Figure)
     widths = sorted(round(p.get_width()) for p in fig.axes[0].patches if p.get_width() > 0)

@@ -10,15 +10,17 @@ from __future__ import annotations
 import html
 import os
 import tempfile
-from dataclasses import replace
+from dataclasses import fields
 from pathlib import Path
+from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from compendium.claims import DOCUMENTS, VERDICTS
+from compendium.claims import DOCUMENTS, VERDICT_DEFINITIONS, VERDICTS
 from compendium.claims.checks import CHECKS, INCONSISTENT, UNVERIFIABLE
+from compendium.claims.choices import DEFAULT_CHOICES, AnalysisChoices
 from compendium.claims.printed import printed_number, reported_for_checks
 from compendium.claims.registry import NONE, REFERENCE, Claim, load_registry
 from compendium.errors import CompendiumError
@@ -27,7 +29,8 @@ from compendium.paths import build_dir
 COLUMNS = ("claim_id", "document", "location", "quantity", "reported", "recomputed", "verdict", "note")
 HEADINGS = ("Claim", "Document", "Location", "Quantity", "Reported", "Recomputed", "Verdict", "Note")
 # Colour-blind-safe (Okabe-Ito) colours, one per verdict, shared by the figure and the table's CSS.
-VERDICT_COLOURS = {"reproduced": "#009E73", "inconsistent": "#D55E00", "unverifiable": "#999999"}
+VERDICT_COLOURS = {"reproduced": "#009E73", "consistent": "#56B4E9", "given": "#E69F00",
+                   "inconsistent": "#D55E00", "unverifiable": "#999999"}
 # Errors a check raises on arguments it cannot use; they become a registry error naming the row.
 _CHECK_ERRORS = (ValueError, TypeError, ArithmeticError, KeyError, IndexError)
 
@@ -44,11 +47,21 @@ def _resolve(value, by_id: dict[str, Claim]):
     return value
 
 
-def run_check(claim: Claim, by_id: dict[str, Claim]) -> tuple[str, str, str]:
-    """``(recomputed, verdict, note)`` of one claim; ``by_id`` holds every claim its arguments may name."""
+def run_check(claim: Claim, by_id: dict[str, Claim],
+              choices: AnalysisChoices | None = None) -> tuple[str, str, str]:
+    """``(recomputed, verdict, note)`` of one claim; ``by_id`` holds every claim its arguments may name.
+
+    ``choices`` (default :data:`~compendium.claims.choices.DEFAULT_CHOICES`) travels with the
+    claim to its check as ``claim.choices``.
+    """
     if claim.check == NONE:
         return "", UNVERIFIABLE, claim.reason
-    view = replace(claim, reported=reported_for_checks(claim.reported), args=_resolve(claim.args, by_id))
+    choices = DEFAULT_CHOICES if choices is None else choices
+    if not isinstance(choices, AnalysisChoices):
+        raise CompendiumError(f"choices must be an AnalysisChoices, got {type(choices).__name__}")
+    view = SimpleNamespace(**{f.name: getattr(claim, f.name) for f in fields(claim)}, where=claim.where,
+                           choices=choices, by_id=by_id)
+    view.reported, view.args = reported_for_checks(claim.reported), _resolve(claim.args, by_id)
     try:
         result = CHECKS[claim.check](view, **view.args)
     except _CHECK_ERRORS as exc:
@@ -63,16 +76,19 @@ def run_check(claim: Claim, by_id: dict[str, Claim]) -> tuple[str, str, str]:
     return recomputed, verdict, note
 
 
-def build_ledger(claims: list[Claim] | None = None, document: str | None = None) -> pd.DataFrame:
+def build_ledger(claims: list[Claim] | None = None, document: str | None = None,
+                 choices: AnalysisChoices | None = None) -> pd.DataFrame:
     """One row per claim with ``COLUMNS``, sorted by document, then in registry order.
 
     ``claims`` defaults to :func:`load_registry`; ``document`` keeps only that document's rows
-    (its checks may still refer to claims of other documents).
+    (its checks may still refer to claims of other documents); ``choices`` are the analysis
+    choices every check reads (default: the published ledger's).
     """
     claims = load_registry() if claims is None else claims
     by_id = {claim.id: claim for claim in claims}
     rows = [
-        (claim.id, claim.document, claim.location, claim.quantity, claim.reported, *run_check(claim, by_id))
+        (claim.id, claim.document, claim.location, claim.quantity, claim.reported,
+         *run_check(claim, by_id, choices))
         for claim in claims
         if document is None or claim.document == document
     ]
@@ -108,7 +124,7 @@ def _write_csv(frame: pd.DataFrame, path: Path | str | None) -> Path:
 
 
 def verdict_counts(df: pd.DataFrame) -> pd.DataFrame:
-    """Number of claims per document (rows, ledger order) and verdict (columns, all three always)."""
+    """Number of claims per document (rows, ledger order) and verdict (columns, all five always)."""
     documents = list(dict.fromkeys(df["document"]))
     counts = pd.crosstab(df["document"], df["verdict"]).reindex(index=documents, columns=list(VERDICTS), fill_value=0)
     counts.index.name, counts.columns.name = "document", "verdict"
@@ -119,7 +135,7 @@ def summary(df: pd.DataFrame) -> str:
     """One line: how many claims, and how many of each verdict.
 
     >>> summary(pd.DataFrame({"verdict": ["reproduced", "inconsistent", "reproduced"]}))
-    '3 claims: 2 reproduced, 1 inconsistent, 0 unverifiable'
+    '3 claims: 2 reproduced, 0 consistent, 0 given, 1 inconsistent, 0 unverifiable'
     """
     totals = df["verdict"].value_counts()
     return f"{len(df)} claims: " + ", ".join(f"{int(totals.get(v, 0))} {v}" for v in VERDICTS)
@@ -145,9 +161,23 @@ def plot_verdict_counts(df: pd.DataFrame) -> Figure:
         left = left + counts[verdict]
     ax.set_xlabel("Claims")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    ax.legend(ncols=5, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     fig.tight_layout()
     return fig
+
+
+def verdict_definitions_html(df: pd.DataFrame) -> str:
+    """The five verdicts as a table: each one's definition, then its count per document and in all."""
+    counts = verdict_counts(df)
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in ("Verdict", "Meaning", *counts.index, "All"))
+    body = "".join(
+        f'<tr class="verdict-{verdict}" id="verdict-{verdict}"><th scope="row" class="verdict">{verdict}</th>'
+        f"<td>{html.escape(VERDICT_DEFINITIONS[verdict])}</td>"
+        + "".join(f"<td>{int(counts.loc[document, verdict])}</td>" for document in counts.index)
+        + f"<td>{int(counts[verdict].sum())}</td></tr>"
+        for verdict in VERDICTS
+    )
+    return f'<table class="ledger-verdicts"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def ledger_table_html(df: pd.DataFrame) -> str:

@@ -3,7 +3,9 @@
 A check is a plain function ``fn(claim, **args)`` registered with ``@check("name")``.
 It receives the claim with ``claim.reported`` parsed (a :class:`~compendium.stats.Reported`,
 or the printed text when that is not a single number) and the row's arguments, in which
-every ``"@<claim id>"`` has been replaced by that claim's parsed printed number. It returns
+every ``"@<claim id>"`` has been replaced by that claim's parsed printed number; the run's
+:class:`~compendium.claims.choices.AnalysisChoices` is ``claim.choices`` (read it with
+:func:`compendium.claims.checks.args.choices`). It returns
 ``(recomputed, verdict, note)``: the recomputed value as text, one of ``VERDICTS`` and one
 sentence with the numbers (required for inconsistent and unverifiable verdicts).
 """
@@ -15,7 +17,7 @@ from typing import Callable
 
 from compendium.claims import VERDICTS
 
-REPRODUCED, INCONSISTENT, UNVERIFIABLE = VERDICTS
+REPRODUCED, CONSISTENT, GIVEN, INCONSISTENT, UNVERIFIABLE = VERDICTS
 
 CHECKS: dict[str, Callable] = {}
 

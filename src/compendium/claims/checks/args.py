@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import numbers
 
+from compendium.claims.choices import DEFAULT_CHOICES, AnalysisChoices
 from compendium.claims.printed import printed_number
 from compendium.stats import Reported
 
@@ -17,6 +18,16 @@ def printed(claim) -> Reported:
     """The claim's printed number; ``ValueError`` when the row prints something else."""
     reported = claim.reported
     return reported if isinstance(reported, Reported) else printed_number(reported)
+
+
+def choices(claim) -> AnalysisChoices:
+    """The analysis choices the ledger run passes with the claim (the defaults for a bare claim)."""
+    return getattr(claim, "choices", None) or DEFAULT_CHOICES
+
+
+def agrees(claim, value: float, against: Reported | None = None) -> bool:
+    """Whether ``value`` reproduces ``against`` (default the claim's printed number) under the run's rounding rule."""
+    return choices(claim).agrees(value, against if against is not None else printed(claim))
 
 
 def printed_text(claim) -> str:

@@ -8,10 +8,9 @@ and percentages whose study size the review does not give.
 
 from __future__ import annotations
 
-import math
-
 from compendium.claims.checks import INCONSISTENT, REPRODUCED, UNVERIFIABLE, args, check
-from compendium.stats import parse_reported, percent_consistent, rounds_to
+from compendium.claims.choices import TRUNCATING
+from compendium.stats import parse_reported, percent_consistent
 
 def _printed_of(claim_id: str) -> str:
     from compendium.claims.registry import load_registry
@@ -32,7 +31,7 @@ def complement(claim, total, others):
     parts = [args.number("others", v) for v in others]
     value = args.number("total", total) - sum(parts)
     text = f"{value:g}"
-    if rounds_to(value, parse_reported(args.printed_text(claim))):
+    if args.agrees(claim, value, parse_reported(args.printed_text(claim))):
         return text, REPRODUCED, f"{args.number('total', total):g} minus the other parts ({' + '.join(f'{p:g}' for p in parts)}) leaves {text}."
     return text, INCONSISTENT, (
         f"The parts printed sum to {sum(parts) + parse_reported(args.printed_text(claim)).value:g}, not {args.number('total', total):g}; "
@@ -48,49 +47,47 @@ def count_items(claim, items):
     return str(value), verdict, f"The text enumerates {value}: {'; '.join(items)}."
 
 
-def _truncated_counts(printed, n: int) -> list[int]:
-    """Counts k whose percentage 100 k / n, cut (not rounded) to the printed decimals, is the printed value."""
-    scale = 10 ** printed.decimals
-    return [k for k in range(n + 1) if math.isclose(math.floor(100 * k / n * scale + 1e-9) / scale, printed.value)]
+def _counts_giving(claim, printed, n: int) -> list[int]:
+    """Counts k out of ``n`` whose percentage gives the printed share under the run's rounding choice."""
+    return [k for k in range(n + 1) if args.agrees(claim, 100 * k / n, printed)]
+
+
+def _truncation_note(printed, value: float) -> str:
+    """Say so when only cutting digits (a rule the review does not state) would give the printed share."""
+    if TRUNCATING.agrees(value, printed):
+        return f" Truncating {value:.2f}% to {printed.text}, a rule the review does not state, would give it."
+    return ""
 
 
 @check("bonemets_count_from_percentage")
 def count_from_percentage(claim, percentage_claim, n):
-    """A count whose percentage of ``n`` must print as the share the text gives beside it
-    (by rounding, or failing that by truncation, which the note then says)."""
+    """A count whose percentage of ``n`` must print as the share the text gives beside it,
+    by the run's rounding rule."""
     share, n = parse_reported(_printed_of(percentage_claim)), args.count("n", n)
     count = int(parse_reported(args.printed_text(claim)).value)
-    ks = percent_consistent(share.text, n)
+    ks = _counts_giving(claim, share, n)
     if count in ks:
         return ", ".join(map(str, ks)), REPRODUCED, f"{share.text} of {n} is {count} ({100 * count / n:.2f}%)."
-    cut = _truncated_counts(share, n)
-    if count in cut:
-        return ", ".join(map(str, cut)), REPRODUCED, (
-            f"{count}/{n} is {100 * count / n:.2f}%, which prints as {share.text} only when truncated.")
     return ", ".join(map(str, ks)) or "none", INCONSISTENT, (
         f"{count}/{n} is {100 * count / n:.2f}%, not {share.text}; the printed share needs a count of "
-        f"{', '.join(map(str, ks)) or 'none'}."
+        f"{', '.join(map(str, ks)) or 'none'}.{_truncation_note(share, 100 * count / n)}"
     )
 
 
 @check("bonemets_percentage_rounding")
 def percentage_rounding(claim, numerator, denominator):
-    """A percentage of two printed counts, accepting truncation (with a note) as well as rounding."""
+    """A percentage of two printed counts by the run's rounding rule; the note says when only truncation fits."""
     num, den = args.number("numerator", numerator), args.number("denominator", denominator)
     printed = parse_reported(args.printed_text(claim))
     value = 100 * num / den
     text = f"{value:.{printed.decimals + 1}f}%"
-    if rounds_to(value, printed):
+    if args.agrees(claim, value, printed):
         return text, REPRODUCED, f"{num:g}/{den:g} = {text}."
-    if num == int(num) and int(num) in _truncated_counts(printed, int(den)):
-        return text, REPRODUCED, (
-            f"{num:g}/{den:g} = {text}, which rounds to {round(value, printed.decimals):.{printed.decimals}f}%; "
-            f"the printed value is the truncated one."
-        )
     ks = percent_consistent(printed.text, int(den))
     return text, INCONSISTENT, (
-        f"{num:g}/{den:g} = {text}; the printed {printed.text} needs a numerator of "
-        f"{', '.join(map(str, ks)) or 'none'} out of {den:g}."
+        f"{num:g}/{den:g} = {text}, which rounds to {round(value, printed.decimals):.{printed.decimals}f}%; the printed "
+        f"{printed.text} needs a numerator of {', '.join(map(str, ks)) or 'none'} out of {den:g}."
+        f"{_truncation_note(printed, value)}"
     )
 
 

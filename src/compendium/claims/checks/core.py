@@ -57,14 +57,14 @@ def _percent_text(printed: Reported) -> str:
     return f"{printed.value:.{max(printed.decimals, 0)}f}%"
 
 
-def _compare(printed: Reported, value: float, derivation: str, hint: str = "", verb: str = "=") -> tuple[str, str, str]:
+def _compare(claim, printed: Reported, value: float, derivation: str, hint: str = "", verb: str = "=") -> tuple[str, str, str]:
     """The verdict for ``value`` (computed as ``derivation``) against the printed number.
 
     The note reads "<derivation> <verb> <value>, ..." and, when inconsistent, says what the
     printed number needs (``hint``, by default the interval its precision allows).
     """
     shown = _show(value, printed)
-    if rounds_to(value, printed):
+    if args.agrees(claim, value, printed):
         return shown, REPRODUCED, f"{derivation} {verb} {shown}, which agrees with the printed {printed.text}."
     return shown, INCONSISTENT, f"{derivation} {verb} {shown}, but {hint or _needs(printed)}."
 
@@ -86,7 +86,7 @@ def percentage(claim, numerator, denominator):
         ks = percent_consistent(_percent_text(printed), int(n))
         hint = (f"a numerator of {' or '.join(map(str, ks))} out of {n:g} would give {printed.text}" if ks
                 else f"no whole count out of {n:g} gives {printed.text}")
-    return _compare(printed, 100 * k / n, f"{k:g}/{n:g}", hint)
+    return _compare(claim, printed, 100 * k / n, f"{k:g}/{n:g}", hint)
 
 
 _FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
@@ -123,7 +123,7 @@ def ratio(claim, numerator, denominator):
     top, bottom = args.number("numerator", numerator), args.number("denominator", denominator)
     if bottom == 0:
         raise ValueError(f"denominator must be non-zero, got {denominator!r}")
-    return _compare(args.printed(claim), top / bottom, f"{top:g}/{bottom:g}")
+    return _compare(claim, args.printed(claim), top / bottom, f"{top:g}/{bottom:g}")
 
 
 def _terms(name: str, values) -> list[float]:
@@ -141,7 +141,7 @@ def sum_(claim, terms):
     ('23', 'reproduced')
     """
     parts = _terms("terms", terms)
-    return _compare(args.printed(claim), math.fsum(parts), " + ".join(f"{p:g}" for p in parts))
+    return _compare(claim, args.printed(claim), math.fsum(parts), " + ".join(f"{p:g}" for p in parts))
 
 
 @check("difference")
@@ -153,7 +153,7 @@ def difference(claim, minuend, subtrahend):
     ('8', 'reproduced')
     """
     a, b = args.number("minuend", minuend), args.number("subtrahend", subtrahend)
-    return _compare(args.printed(claim), a - b, f"{a:g} - {b:g}")
+    return _compare(claim, args.printed(claim), a - b, f"{a:g} - {b:g}")
 
 
 @check("product")
@@ -165,7 +165,7 @@ def product(claim, factors):
     ('25', 'reproduced')
     """
     parts = _terms("factors", factors)
-    return _compare(args.printed(claim), math.prod(parts), " × ".join(f"{p:g}" for p in parts))
+    return _compare(claim, args.printed(claim), math.prod(parts), " × ".join(f"{p:g}" for p in parts))
 
 
 @check("equals")
@@ -178,7 +178,7 @@ def equals(claim, value):
     """
     exact = args.number("value", value)
     source = getattr(claim, "source", None) or "the source"
-    return _compare(args.printed(claim), exact, f"The source {source}", verb="gives")
+    return _compare(claim, args.printed(claim), exact, f"The source {source}", verb="gives")
 
 
 def _smallest_denominator(text: str) -> int | None:
@@ -245,7 +245,7 @@ def mcnemar(claim, b, c, variant="asymptotic", quantity=None):
     result = mcnemar_test(b, c, variant)
     value = result.statistic if quantity == "statistic" else result.pvalue
     name = "χ²" if quantity == "statistic" else "P"
-    return _compare(args.printed(claim), value, f"The {variant} McNemar test with b = {b}, c = {c}", verb=f"gives {name} =")
+    return _compare(claim, args.printed(claim), value, f"The {variant} McNemar test with b = {b}, c = {c}", verb=f"gives {name} =")
 
 
 def _table(row) -> str:
@@ -273,6 +273,7 @@ def mcnemar_from_marginals(claim, n, pos1, pos2, quantity=None, compare_with=Non
         compare_with if isinstance(compare_with, Reported) else printed_number(str(compare_with)))
     statistic, pvalue = (printed, other) if quantity == "statistic" else (other, printed)
     frame = feasible_paired_tables(n, pos1, pos2, statistic, pvalue)
+    frame = frame[frame["variant"].isin(args.choices(claim).mcnemar_variants)]
     what = " with ".join(f"{label} {_LABEL.sub('', r.text)}" for label, r in (("χ²", statistic), ("P", pvalue)) if r is not None)
     margins = f"{pos1}/{n} and {pos2}/{n} positive"
     hits = frame[frame["matches"]]
@@ -317,7 +318,7 @@ def chi2_pvalue(claim, statistic, df=1):
         fits = [d for d in range(1, 11) if d != df and rounds_to(pvalue_from_statistic(value, "chi2", d), printed)]
         if fits:
             hint += f", or of χ² = {value:g} on {' or '.join(map(str, fits))} df"
-    return _compare(printed, pvalue, f"P(χ² with {df:g} df ≥ {value:g})", hint)
+    return _compare(claim, printed, pvalue, f"P(χ² with {df:g} df ≥ {value:g})", hint)
 
 
 # Each measure's name in the note and its numerator and denominator from the 2x2 table.
@@ -348,7 +349,7 @@ def diagnostic(claim, tp, fp, fn, tn, measure):
     percent = printed.percent or getattr(claim, "unit", "") == "%"
     label, counts = _MEASURES[measure]
     k, n = counts(*cells)
-    return _compare(printed, 100 * value if percent else value, f"{label} {k}/{n}")
+    return _compare(claim, printed, 100 * value if percent else value, f"{label} {k}/{n}")
 
 
 @check("decay_fraction")
@@ -368,5 +369,5 @@ def decay_fraction(claim, nuclide_half_life_min, minutes, decayed=False):
     value = 1 - remaining if decayed else remaining
     printed = args.printed(claim)
     derivation = f"{'1 - ' if decayed else ''}2^(-{t:g}/{half_life:g})"
-    return _compare(printed, 100 * value if printed.percent else value, derivation)
+    return _compare(claim, printed, 100 * value if printed.percent else value, derivation)
 

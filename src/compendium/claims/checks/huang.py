@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from compendium.claims.checks import INCONSISTENT, REPRODUCED, args, check
+from compendium.claims.choices import TRUNCATING
 from compendium.stats import mcnemar, pvalue_from_statistic, rounds_to
 
 
@@ -23,12 +24,12 @@ def _feasible_discordances(n, pos1, pos2):
 
 
 @check("huang_bowker")
-def huang_bowker(claim, sensitivity, specificity, quantity="statistic", df=2):
+def huang_bowker(claim, sensitivity, specificity, quantity="statistic"):
     """Bowker's statistic over TP/FN/FP/TN, i.e. sensitivity + specificity McNemar χ² (uncorrected).
 
     ``sensitivity`` and ``specificity`` are margins ``[n, positives of test 1, positives of
     test 2]``; every pair of feasible tables is tried, and the least discordant pair is
-    shown. ``quantity`` "pvalue" compares the P on ``df`` degrees of freedom.
+    shown. ``quantity`` "pvalue" compares the P on the run's ``bowker_df`` degrees of freedom.
 
     >>> from types import SimpleNamespace
     >>> huang_bowker(SimpleNamespace(reported="13.000"), [45, 37, 45], [30, 26, 21])[:2]
@@ -36,7 +37,7 @@ def huang_bowker(claim, sensitivity, specificity, quantity="statistic", df=2):
     """
     if quantity not in ("statistic", "pvalue"):
         raise ValueError(f"quantity must be 'statistic' or 'pvalue', got {quantity!r}")
-    printed = args.printed(claim)
+    printed, df = args.printed(claim), args.choices(claim).bowker_df
     sens = [args.count("sensitivity", v) for v in sensitivity]
     spec = [args.count("specificity", v) for v in specificity]
     candidates = []
@@ -46,7 +47,7 @@ def huang_bowker(claim, sensitivity, specificity, quantity="statistic", df=2):
             value = chi2 if quantity == "statistic" else float(pvalue_from_statistic(chi2, "chi2", df))
             candidates.append((b1 + c1 + b2 + c2, value, chi2, (b1, c1, b2, c2)))
     candidates.sort(key=lambda item: item[0])
-    hits = [item for item in candidates if rounds_to(item[1], printed)]
+    hits = [item for item in candidates if args.agrees(claim, item[1], printed)]
     shown = "{:.3f}" if quantity == "statistic" else "{:.4f}"
     if hits:
         _, value, chi2, (b1, c1, b2, c2) = hits[0]
@@ -116,7 +117,7 @@ def huang_statistic_range(claim, tables, variant="corrected", bound="max"):
     value = min(values) if bound == "min" else max(values)
     printed = args.printed(claim)
     listing = ", ".join(f"{v:.3f}" for v in values)
-    verdict = REPRODUCED if rounds_to(value, printed) else INCONSISTENT
+    verdict = REPRODUCED if args.agrees(claim, value, printed) else INCONSISTENT
     return f"{value:.3f}", verdict, (
         f"The {variant} McNemar χ² of the {len(values)} comparisons are {listing}; their {bound} is {value:.3f}"
         f"{', as printed' if verdict == REPRODUCED else f', not the printed {printed.text}'}.")
@@ -124,21 +125,22 @@ def huang_statistic_range(claim, tables, variant="corrected", bound="max"):
 
 @check("huang_chi2_pvalue")
 def huang_chi2_pvalue(claim, statistic, df=1):
-    """P of a printed χ², accepting a P truncated (not rounded) to the printed digits, and saying so.
+    """P of a printed χ²; a P truncated (not rounded) to the printed digits passes only under the
+    ``nearest-or-truncated`` rounding choice, and the note says which digits the P has.
 
     >>> from types import SimpleNamespace
     >>> huang_chi2_pvalue(SimpleNamespace(reported="0.479"), 0.5)[:2]
-    ('0.47950', 'reproduced')
+    ('0.47950', 'inconsistent')
     """
     value = args.number("statistic", statistic)
     pvalue = float(pvalue_from_statistic(value, "chi2", df))
     printed = args.printed(claim)
     shown = f"{pvalue:.5f}"
+    derivation = f"P(χ² with {df} df ≥ {value:g}) = {shown}"
     if rounds_to(pvalue, printed):
-        return shown, REPRODUCED, f"P(χ² with {df} df ≥ {value:g}) = {shown}, agreeing with the printed {printed.text}."
-    scale = 10 ** printed.decimals
-    if printed.relation == "=" and math.floor(pvalue * scale) / scale == printed.value:
-        return shown, REPRODUCED, (
-            f"P(χ² with {df} df ≥ {value:g}) = {shown}, which rounds to {round(pvalue, printed.decimals)} but truncates "
-            f"to the printed {printed.text}: the software's digits were cut, not rounded.")
-    return shown, INCONSISTENT, f"P(χ² with {df} df ≥ {value:g}) = {shown}, not the printed {printed.text}."
+        return shown, REPRODUCED, f"{derivation}, agreeing with the printed {printed.text}."
+    if args.agrees(claim, pvalue, printed):
+        return shown, REPRODUCED, (f"{derivation}, which rounds to {round(pvalue, printed.decimals)}; it gives the "
+                                   f"printed {printed.text} only truncated, as this run's rounding choice allows.")
+    cut = " (truncating its digits, a rule the paper does not state, would give it)" if TRUNCATING.agrees(pvalue, printed) else ""
+    return shown, INCONSISTENT, f"{derivation}, which does not round to the printed {printed.text}{cut}."

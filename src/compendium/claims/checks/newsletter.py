@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from compendium.claims.checks import INCONSISTENT, REPRODUCED, args, check
-from compendium.stats import percent_consistent, rounds_to
+from compendium.stats import percent_consistent
 
 
 def site_count_note(share: float, decimals: int, sites: int) -> str:
@@ -39,7 +39,7 @@ def survey_share(claim, source_value, sites):
     n = args.count("sites", sites)
     recomputed = f"{value:g}%"
     counts = site_count_note(reported.value, reported.decimals, n)
-    if rounds_to(value, reported):
+    if args.agrees(claim, value, reported):
         return recomputed, REPRODUCED, f"The survey publication reports {recomputed}. {counts}"
     return recomputed, INCONSISTENT, (
         f"The survey publication reports {recomputed}, not {reported.value:g}%. {counts}"
