@@ -5,7 +5,9 @@ Expected values are hand-worked from the paper's Tables 1 and 2 (huang2021liver)
 
 import math
 
+import numpy as np
 import pytest
+from scipy import stats
 
 from compendium.analyses import huang
 
@@ -81,11 +83,30 @@ def test_design_effect_and_multiverse():
     assert row.pvalue.iloc[0] == pytest.approx(2 * 0.5**9)
 
 
-def test_power_and_bayes():
-    power = huang.power_table(0.05, 0.8)
-    assert power["n needed"].isna().sum() == 1  # patient specificity vs MR: no difference at all
-    mr = power.query("level == 'patient' and comparator == 'MR' and measure == 'sensitivity'").iloc[0]
-    assert mr["achieved power"] < 0.2 and mr["n needed"] > 45
+def _connor_one_empty_cell(p):
+    """Connor's n with p10 = 0, p01 = p, by hand: psi = delta = p, psi - delta^2 = p (1 - p)."""
+    z_a, z_b = stats.norm.isf(0.025), stats.norm.ppf(0.8)
+    return (z_a * np.sqrt(p) + z_b * np.sqrt(p * (1 - p))) ** 2 / p**2
+
+
+def test_design_table_uses_connor_with_the_empty_cell():
+    """No half-pair correction: an empty discordant cell is a valid zero (issue 13)."""
+    table = huang.design_table(0.05, 0.8).set_index(["level", "measure", "comparator"])
+    assert "achieved power" not in table.columns  # observed power is not a finding
+    assert table["pairs needed"].isna().sum() == 1  # patient specificity vs MR: b = c = 0
+    lesion = table.loc[("lesion", "sensitivity", "MR")]
+    assert (lesion.b, lesion.c) == (0, 2)
+    assert lesion["pairs needed"] == np.ceil(_connor_one_empty_cell(2 / 179)) == 701  # was 1,559
+    assert table.loc[("lesion", "specificity", "MR"), "pairs needed"] == np.ceil(_connor_one_empty_cell(1 / 127)) == 995
+    patient = table.loc[("patient", "sensitivity", "MR")]
+    assert patient["pairs needed"] == np.ceil(_connor_one_empty_cell(2 / 45))
+    # Smallest detectable difference with 45 patients, all discordance one way: sqrt(45 d) = z_a + z_b sqrt(1 - d).
+    d = patient["smallest detectable difference"]
+    assert np.sqrt(45 * d) == pytest.approx(stats.norm.isf(0.025) + stats.norm.ppf(0.8) * np.sqrt(1 - d))
+    assert patient["observed difference"] == pytest.approx(2 / 45) and 2 / 45 < d
+
+
+def test_bayes():
     bayes = huang.bayes_table(1, 1).set_index(["level", "comparator", "measure"])["P(PET/MR better)"]
     # Beta(1 + 2, 1 + 0): P(theta > 1/2) = 1 - 0.5^3 = 0.875; Beta(1, 1 + 9): 0.5^10.
     assert bayes[("patient", "MR", "sensitivity")] == pytest.approx(0.875)

@@ -47,3 +47,13 @@ def test_invalid(kwargs, name):
         beta_binomial_difference(1, 5, 2, 5, **kwargs)
     with pytest.raises(ValueError, match="x2"):
         beta_binomial_difference(1, 5, 6, 5)
+
+
+def test_prob_exceeds_by_quadrature():
+    """Beta(2, 1) minus Beta(1, 2): P(d > 1/2) = integral_0^1/2 2(1 - s)(1 - (s + 1/2)^2) ds = 11/32."""
+    res = beta_binomial_difference(1, 1, 0, 1)
+    assert res.prob_exceeds(0.5) == pytest.approx(11 / 32, abs=1e-9)
+    assert res.prob_exceeds(0.0) == pytest.approx(5 / 6, abs=1e-9)
+    assert res.prob_exceeds(-0.999) == pytest.approx(1, abs=1e-6)
+    with pytest.raises(ValueError, match="threshold"):
+        res.prob_exceeds(1.5)

@@ -5,6 +5,8 @@ import pytest
 from scipy import stats
 
 from compendium.stats import (
+    detectable_difference_two_proportions,
+    mcnemar_detectable_difference,
     mcnemar_power,
     mcnemar_sample_size,
     power_two_proportions,
@@ -42,6 +44,20 @@ def test_connor_by_hand_and_inverse():
     assert mcnemar_power(0.1, 0.2, n) == pytest.approx(0.8, abs=1e-12)
 
 
+def test_connor_with_one_empty_discordant_cell():
+    """Connor's formula is defined with one zero cell: psi = delta = 0.05, psi - delta^2 = 0.0475."""
+    expected = (Z975 * np.sqrt(0.05) + Z80 * np.sqrt(0.0475)) ** 2 / 0.0025
+    assert round(expected, 1) == 154.6
+    assert mcnemar_sample_size(0.05, 0.0) == pytest.approx(expected, rel=1e-12)
+    assert mcnemar_sample_size(0.0, 0.05) == pytest.approx(expected, rel=1e-12)
+    assert mcnemar_power(0.0, 0.05, expected) == pytest.approx(0.8, abs=1e-12)
+    # Huang et al., patient sensitivity vs MR: b = 0, c = 2 of 45 pairs -> power 0.288 by hand.
+    p = 2 / 45
+    by_hand = stats.norm.cdf((np.sqrt(45) * p - Z975 * np.sqrt(p)) / np.sqrt(p * (1 - p)))
+    assert mcnemar_power(0.0, p, 45) == pytest.approx(by_hand, rel=1e-12)
+    assert round(by_hand, 3) == 0.288
+
+
 def test_vectorised_and_monotone():
     powers = power_two_proportions(0.5, 0.75, np.array([10, 50, 100, 400]))
     assert np.all(np.diff(powers) > 0) and powers[-1] < 1
@@ -61,6 +77,10 @@ def test_vectorised_and_monotone():
         (lambda: mcnemar_sample_size(0.6, 0.5), "p10 \\+ p01"),
         (lambda: mcnemar_power(0.2, 0.1, -5), "n"),
         (lambda: mcnemar_sample_size(0.2, 1.5), "p01"),
+        (lambda: mcnemar_sample_size(0.0, 0.0), "p10 and p01 must differ"),
+        (lambda: mcnemar_power(0.0, 0.0, 50), "p10 and p01 must differ"),
+        (lambda: mcnemar_sample_size(-0.1, 0.2), "p10"),
+        (lambda: mcnemar_sample_size(1.0, 0.0), "p10 \\+ p01"),
     ],
 )
 def test_invalid(call, name):
@@ -79,3 +99,20 @@ def test_pvalue_from_statistic():
             pvalue_from_statistic(1.0, **kwargs)
     with pytest.raises(ValueError, match="statistic"):
         pvalue_from_statistic(-1.0)
+
+
+def test_detectable_difference_inverts_the_sample_size():
+    """The design analysis: the smallest difference n pairs detect is the one that needs n pairs."""
+    for n, p01 in ((179, 0.0), (50, 0.08), (45, 0.0)):
+        delta = mcnemar_detectable_difference(n, p01)
+        assert mcnemar_sample_size(p01 + delta, p01) == pytest.approx(n, rel=1e-9)
+        assert mcnemar_power(p01 + delta, p01, n) == pytest.approx(0.8, abs=1e-9)
+    # One-directional discordance: sqrt(n delta) = z_a + z_b sqrt(1 - delta), checked by hand.
+    delta = mcnemar_detectable_difference(179)
+    assert np.sqrt(179 * delta) == pytest.approx(Z975 + Z80 * np.sqrt(1 - delta), rel=1e-9)
+    delta = detectable_difference_two_proportions(0.5, 50, power=0.9)
+    assert sample_size_two_proportions(0.5, 0.5 + delta, power=0.9) == pytest.approx(50, rel=1e-9)
+    with pytest.raises(ValueError, match="no difference"):
+        mcnemar_detectable_difference(3)
+    with pytest.raises(ValueError, match="p01"):
+        mcnemar_detectable_difference(50, 0.6)

@@ -25,7 +25,7 @@ from compendium.stats import (
     diagnostic_accuracy,
     feasible_paired_tables,
     mcnemar,
-    mcnemar_power,
+    mcnemar_detectable_difference,
     mcnemar_sample_size,
     parse_reported,
     pvalue_from_statistic,
@@ -417,20 +417,19 @@ def multiverse_figure(frame: pd.DataFrame, alpha=0.05):
     return fig
 
 
-def _discordant_proportions(b, c, n):
-    """Discordant proportions with an empty cell counted as half a pair.
+def design_table(alpha=0.05, power=0.8) -> pd.DataFrame:
+    """A design analysis of each comparison, in the paper's unit of analysis (pairs).
 
-    Connor's formula needs both proportions inside (0, 1); an observed zero is a poor
-    planning value anyway, so the usual half-count zero-cell correction is applied.
-    """
-    return max(b, 0.5) / n, max(c, 0.5) / n
+    ``pairs needed``: McNemar pairs (Connor 1987) for a confirmatory study in which the
+    discordant proportions of the minimal-discordance table are the truth; missing where
+    the two discordant cells are equal (no difference to confirm). ``smallest detectable
+    difference``: the difference in the measure the study's own number of pairs detects
+    with ``power``, at the observed rate of pairs only the weaker test gets right. No
+    post-hoc power: at the observed effect it is a function of the P value.
 
-
-def power_table(alpha=0.05, power=0.8) -> pd.DataFrame:
-    """McNemar sample size (Connor 1987) for each observed difference, in the paper's unit of analysis.
-
-    The discordant proportions of the minimal-discordance table are taken as the truth a
-    confirmatory study would face; the ``n`` column is pairs (lesions or patients).
+    >>> t = design_table().set_index(["level", "measure", "comparator"])
+    >>> int(t.loc[("lesion", "sensitivity", "MR"), "pairs needed"])
+    701
     """
     rows = []
     for level in LEVELS:
@@ -438,37 +437,36 @@ def power_table(alpha=0.05, power=0.8) -> pd.DataFrame:
             for measure in ("sensitivity", "specificity"):
                 a, b, c, d = implied_table(level, measure, comparator)
                 n = a + b + c + d
-                row = {"level": level, "comparator": comparator, "measure": measure,
-                       "b": b, "c": c, "n in study": n}
-                if b == c:
-                    row.update({"achieved power": float("nan"), "n needed": float("nan")})
-                else:
-                    p10, p01 = _discordant_proportions(b, c, n)
-                    row["achieved power"] = float(mcnemar_power(p10, p01, n, alpha))
-                    row["n needed"] = math.ceil(mcnemar_sample_size(p10, p01, alpha, power))
-                rows.append(row)
+                needed = math.ceil(mcnemar_sample_size(b / n, c / n, alpha, power)) if b != c else float("nan")
+                rows.append({"level": level, "comparator": comparator, "measure": measure, "b": b, "c": c,
+                             "pairs in study": n, "observed difference": (c - b) / n, "pairs needed": needed,
+                             "smallest detectable difference": mcnemar_detectable_difference(
+                                 n, min(b, c) / n, alpha, power)})
     return pd.DataFrame(rows)
 
 
-def power_figure(table: pd.DataFrame, alpha=0.05, power=0.8):
-    """Power against the number of pairs for every comparison whose difference is non-zero."""
+def design_figure(table: pd.DataFrame, alpha=0.05, power=0.8):
+    """Smallest difference detectable with ``power`` against pairs, with each comparison's observed difference.
+
+    The curve assumes every discordant pair favours one test (the most favourable case), so
+    no difference below it is detectable at that number of pairs, whatever the discordance.
+    """
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
     for ax, level in zip(axes, LEVELS):
-        sub = table[(table.level == level) & table["n needed"].notna()]
-        top = max(2 * sub["n in study"].max(), 1.2 * sub["n needed"].max())
-        n = np.geomspace(5, top, 300)
+        sub = table[table.level == level]
+        n = np.geomspace(15, 20 * sub["pairs in study"].max(), 200)
+        ax.plot(n, [mcnemar_detectable_difference(k, 0.0, alpha, power) for k in n], color="k",
+                label="detectable (one-way discordance)")
         for k, (_, r) in enumerate(sub.iterrows()):
-            size = r["n in study"]
-            p10, p01 = _discordant_proportions(r.b, r.c, size)
-            ax.plot(n, mcnemar_power(p10, p01, n, alpha), label=f"{r.measure[:4]}. vs {r.comparator}",
-                    color=f"C{k}")
-            ax.plot(size, mcnemar_power(p10, p01, size, alpha), "o", color=f"C{k}")
-        ax.axhline(power, color="k", ls="--", lw=1)
-        ax.set_xscale("log")
-        ax.set_title(f"{level} level (dots: the study's n)", fontsize=10)
-        ax.set_xlabel(f"{level}s (pairs)")
+            if r.b == r.c:  # no observed difference: nothing to place on a log axis
+                continue
+            ax.plot(r["pairs in study"] * (1 + 0.04 * (k - 2.5)), abs(r["observed difference"]), "o", color=f"C{k}",
+                    label=f"{r.measure[:4]}. vs {r.comparator}")
+        ax.set(xscale="log", yscale="log", xlabel=f"{level}s (pairs)",
+               title=f"{level} level (dots: observed |difference| at the study's n)")
+        ax.title.set_fontsize(10)
         ax.legend(fontsize=7)
-    axes[0].set_ylabel(f"power of McNemar test at α = {alpha:g}")
+    axes[0].set_ylabel(f"difference detectable with {power:.0%} power")
     fig.tight_layout()
     return fig
 

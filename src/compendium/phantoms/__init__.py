@@ -16,6 +16,10 @@ Usage summary (numpy/scipy only, CPU, nothing downloaded)::
   ``lesions`` = target mask name → diameter, ``true_activity``, extra ``maps``).
 * PET: ``PETSystem.forward``/``back`` (exact adjoint pair; sparse matrix cached per geometry),
   ``mlem`` (OSEM with ``n_subsets``), ``poisson_counts``, ``simulate_scan``.
+* Monte Carlo: ``realisations(task, n, seed, mapper=map, batch_size=...)`` runs a task on
+  ``SeedSequence(seed).spawn(n)`` (same results on any executor), ``mc_interval`` gives the
+  bootstrap interval of a statistic over the realisations; ``simulate_scans`` reconstructs
+  a batch of noise realisations in one pass.
 * Counts: ``scan_counts`` (= ``expected_counts``) and ``decay_factor``.
 * Metrics: ``recovery_coefficients``, ``contrast_to_noise``, ``background_cov``,
   ``nema_background_variability``, ``laguerre_gauss`` + ``cho_detectability`` (d′, AUC).
@@ -41,12 +45,14 @@ from .metrics import (
     recovery_coefficients,
 )
 from .mr import ADCFit, add_rician_noise, diffusion_signal, fit_adc, gradient_echo_signal, spin_echo_signal
-from .pet import PETSystem, mlem, poisson_counts, simulate_scan
+from .montecarlo import MCInterval, child_seeds, mc_interval, realisations
+from .pet import PETSystem, mlem, poisson_counts, simulate_scan, simulate_scans
 from .phantoms import Phantom, iec_body_phantom, liver_phantom, pelvis_phantom, vertebra_phantom
 from .planar import LesionContrast, lesion_contrast, planar_scintigraphy, radiograph
 
 __all__ = [
     "ADCFit",
+    "MCInterval",
     "CHOResult",
     "LesionContrast",
     "PETSystem",
@@ -54,6 +60,7 @@ __all__ = [
     "Recovery",
     "add_rician_noise",
     "background_cov",
+    "child_seeds",
     "cho_detectability",
     "constants",
     "contrast_to_noise",
@@ -65,6 +72,7 @@ __all__ = [
     "iec_body_phantom",
     "laguerre_gauss",
     "lesion_contrast",
+    "mc_interval",
     "liver_phantom",
     "mlem",
     "nema_background_variability",
@@ -72,9 +80,11 @@ __all__ = [
     "planar_scintigraphy",
     "poisson_counts",
     "radiograph",
+    "realisations",
     "recovery_coefficients",
     "scan_counts",
     "simulate_scan",
+    "simulate_scans",
     "spin_echo_signal",
     "vertebra_phantom",
 ]

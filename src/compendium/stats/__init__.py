@@ -13,12 +13,20 @@ from .bayes import BetaBinomialDifference, beta_binomial_difference
 from .consistency import feasible_paired_tables, percent_consistent
 from .independent import boschloo, fisher_exact, independent_difference_ci
 from .paired import BowkerResult, bowker, mcnemar, paired_difference_ci, paired_odds_ratio_ci
-from .power import mcnemar_power, mcnemar_sample_size, power_two_proportions, sample_size_two_proportions
+from .power import (
+    detectable_difference_two_proportions,
+    mcnemar_detectable_difference,
+    mcnemar_power,
+    mcnemar_sample_size,
+    power_two_proportions,
+    sample_size_two_proportions,
+)
 from .proportions import proportion_ci
 from .pvalues import pvalue_from_statistic
 from .reported import Reported, parse_reported, rounds_to
 
 __all__ = [
+    "detectable_difference_two_proportions",
     "BetaBinomialDifference",
     "BowkerResult",
     "ConfidenceInterval",
@@ -34,6 +42,7 @@ __all__ = [
     "fisher_exact",
     "independent_difference_ci",
     "mcnemar",
+    "mcnemar_detectable_difference",
     "mcnemar_power",
     "mcnemar_sample_size",
     "paired_difference_ci",

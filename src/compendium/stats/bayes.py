@@ -36,11 +36,36 @@ class BetaBinomialDifference:
         (a1, b1), (a2, b2) = self.posterior1, self.posterior2
         return a1 / (a1 + b1) - a2 / (a2 + b2)
 
+    def prob_exceeds(self, threshold: float) -> float:
+        """P(p1 - p2 > threshold | data) by quadrature, not from the draws.
+
+        P = integral over s of f2(s) * P(p1 > s + threshold) ds, exact up to ~1e-8, so it can
+        be printed to any digit (a Monte Carlo estimate from 100 000 draws has a standard
+        error near 0.0016).
+
+        >>> result = beta_binomial_difference(1, 1, 0, 1)
+        >>> round(result.prob_exceeds(0.0), 6) == round(result.prob_greater, 6)
+        True
+        """
+        threshold = float(threshold)
+        if not -1 < threshold < 1:
+            raise ValueError(f"threshold must lie in (-1, 1), got {threshold!r}")
+        return _prob_difference_exceeds(self.posterior1, self.posterior2, threshold)
+
     def interval(self, level: float = 0.95) -> ConfidenceInterval:
         """Equal-tailed credible interval for p1 - p2 from the draws."""
         level = _validate.level(level)
         low, high = np.quantile(self.draws, [(1 - level) / 2, (1 + level) / 2])
         return ConfidenceInterval(float(low), float(high))
+
+
+def _prob_difference_exceeds(posterior1, posterior2, threshold: float) -> float:
+    """P(p1 - p2 > threshold) = integral of f2(s) (1 - F1(s + threshold)) ds over the support."""
+    value, _ = integrate.quad(
+        lambda s: stats.beta.pdf(s, *posterior2) * stats.beta.sf(s + threshold, *posterior1),
+        0.0, min(1.0, 1.0 - threshold), epsabs=1e-10, limit=200,
+    )
+    return float(value)
 
 
 def beta_binomial_difference(x1, n1, x2, n2, prior=(1, 1), draws: int = 100_000, seed=0) -> BetaBinomialDifference:
@@ -84,10 +109,7 @@ def beta_binomial_difference(x1, n1, x2, n2, prior=(1, 1), draws: int = 100_000,
     posterior2 = (alpha + x2, beta + n2 - x2)
     sample1 = rng.beta(*posterior1, size=draws)
     sample2 = rng.beta(*posterior2, size=draws)
-    # P(p1 > p2) = integral of f1(t) F2(t) dt over [0, 1].
-    exact, _ = integrate.quad(
-        lambda t: stats.beta.pdf(t, *posterior1) * stats.beta.cdf(t, *posterior2), 0, 1, epsabs=1e-10, limit=200
-    )
+    exact = _prob_difference_exceeds(posterior1, posterior2, 0.0)
     difference = sample1 - sample2
     difference.flags.writeable = False  # the result object is frozen; so are its draws
     return BetaBinomialDifference(

@@ -1,0 +1,96 @@
+"""The Monte Carlo engine: seeds independent of the executor, batched reconstruction, intervals."""
+
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from compendium.phantoms import (
+    PETSystem,
+    child_seeds,
+    iec_body_phantom,
+    mc_interval,
+    mlem,
+    realisations,
+    simulate_scan,
+    simulate_scans,
+)
+
+
+def _draw(seed, size=3):
+    return np.random.default_rng(seed).normal(size=size)
+
+
+def _draw_batch(seeds, size=3):
+    return [_draw(seed, size) for seed in seeds]
+
+
+def test_child_seeds_are_the_spawned_sequences():
+    spawned = np.random.SeedSequence(11).spawn(4)
+    assert [s.generate_state(2).tolist() for s in child_seeds(11, 4)] == [s.generate_state(2).tolist() for s in spawned]
+
+
+def test_results_do_not_depend_on_the_executor_or_the_batches():
+    reference = realisations(_draw, 10, seed=5)
+    assert len(reference) == 10
+    assert reference[3].tolist() == _draw(np.random.SeedSequence(5).spawn(10)[3]).tolist()  # seed order
+    with ThreadPoolExecutor(3) as pool:
+        threaded = realisations(partial(_draw, size=3), 10, seed=5, mapper=pool.map)
+    batched = realisations(_draw_batch, 10, seed=5, batch_size=4)
+    per_seed_in_batches = realisations(_draw, 10, seed=5, batch_size=3, task_is_batched=False)
+    for other in (threaded, batched, per_seed_in_batches):
+        assert all(np.array_equal(a, b) for a, b in zip(reference, other, strict=True))
+    assert not np.array_equal(reference[0], realisations(_draw, 10, seed=6)[0])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(n=0, seed=1), "n must"), (dict(n=3, seed=-1), "seed"), (dict(n=3, seed=1, batch_size=0), "batch_size"),
+])
+def test_realisations_reject_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        realisations(_draw, **kwargs)
+
+
+def test_batched_task_must_return_one_result_per_seed():
+    with pytest.raises(ValueError, match="one result per seed"):
+        realisations(lambda seeds: [0.0], 4, seed=1, batch_size=2)
+
+
+def test_mc_interval_of_a_mean_matches_the_analytic_standard_error():
+    x = np.random.default_rng(0).normal(5.0, 2.0, size=2000)
+    result = mc_interval(x, seed=1)
+    analytic = x.std(ddof=1) / np.sqrt(len(x))
+    assert result.estimate == pytest.approx(x.mean())
+    assert result.standard_error == pytest.approx(analytic, rel=0.1)
+    half = stats.norm.isf(0.025) * analytic
+    assert result.low == pytest.approx(x.mean() - half, abs=0.3 * half)
+    assert result.high == pytest.approx(x.mean() + half, abs=0.3 * half)
+    assert result.digits() == 2  # SE about 0.045: the second decimal is the last one supported
+
+
+def test_mc_interval_resamples_several_samples_together():
+    """A statistic of two stacks (difference of means) resampled by realisation index."""
+    rng = np.random.default_rng(2)
+    a = rng.normal(1.0, 1.0, size=(300, 2, 2))
+    b = a + rng.normal(0.0, 0.1, size=(300, 2, 2))  # strongly paired with a
+    paired = mc_interval(a, b, statistic=lambda u, v: (v - u).mean(), seed=3)
+    # Pairing removes the common noise: the SE is that of the small differences, about 0.1/sqrt(1200).
+    assert paired.standard_error == pytest.approx(0.1 / np.sqrt(1200), rel=0.25)
+    with pytest.raises(ValueError, match="same number"):
+        mc_interval(a, b[:10])
+
+
+def test_batched_reconstruction_equals_one_at_a_time():
+    phantom = iec_body_phantom((64, 64), pixel_mm=6.0)
+    system = PETSystem((64, 64), 6.0, n_angles=48, fwhm_mm=8.0, attenuation=phantom.mu, circle=True)
+    seeds = child_seeds(3, 3)
+    stack = simulate_scans(phantom, system, 2e5, seeds, n_iter=2, n_subsets=4, background_fraction=0.2)
+    for k, seed in enumerate(seeds):
+        single = simulate_scan(phantom, system, 2e5, 2, 4, seed=seed, background_fraction=0.2)
+        assert np.array_equal(stack[k], single)
+    with pytest.raises(ValueError, match="sinogram must be a finite array"):
+        mlem(system, np.ones((2, 3, 4)), 1)
+    with pytest.raises(ValueError, match="seeds"):
+        simulate_scans(phantom, system, 2e5, [], n_iter=1)
