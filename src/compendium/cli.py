@@ -50,7 +50,7 @@ def _cmd_verify(args: argparse.Namespace) -> None:
 def _cmd_ledger(args: argparse.Namespace) -> None:
     from compendium.claims.ledger import main_ledger
 
-    main_ledger(args.out)
+    main_ledger(args.out, diff=args.diff, snapshot=args.snapshot)
 
 
 def _cmd_manifest(args: argparse.Namespace) -> None:
@@ -81,6 +81,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("verify", help="check data/ against its manifest and schemas").set_defaults(func=_cmd_verify)
     ledger = sub.add_parser("ledger", help="recompute every claim and write the ledger CSV")
     ledger.add_argument("--out", metavar="PATH")
+    ledger.add_argument("--diff", action="store_true", help="list verdicts that differ from ledger/verdicts.csv, one a line")
+    ledger.add_argument("--snapshot", action="store_true", help="rewrite ledger/verdicts.csv from this ledger")
     ledger.set_defaults(func=_cmd_ledger)
     sub.add_parser("manifest", help="rewrite data/MANIFEST.sha256 after an intended data edit").set_defaults(
         func=_cmd_manifest

@@ -110,7 +110,8 @@ def test_site_count_note():
 
 def test_survey_share_check_compares_with_the_source():
     claim = SimpleNamespace(reported=printed_number("88 percent"))
-    recomputed, verdict, note = checks.survey_share(claim, source_value=88, sites=39)
-    assert (recomputed, verdict) == ("88%", "reproduced")
-    assert "34/39 = 87.2%" in note
-    assert checks.survey_share(claim, source_value=76, sites=39)[1] == "inconsistent"
+    recomputed, verdict, note = checks.survey_share(claim, figure="fendler2016-clinical-oncology", sites=39)
+    assert (recomputed, verdict) == ("88%", "consistent")  # quoted from the abstract, not recomputed
+    assert "34/39 = 87.2%" in note and "fendler2016variations (Abstract" in note
+    other = SimpleNamespace(reported=printed_number("76 percent"))
+    assert checks.survey_share(other, figure="fendler2016-clinical-oncology", sites=39)[1] == "inconsistent"

@@ -14,7 +14,7 @@ def claim(text, unit="", source=None):
 
 
 def test_core_checks_are_registered_under_their_schema_names():
-    names = {"percentage", "fraction", "ratio", "sum", "difference", "product", "equals", "attainable_percentage",
+    names = {"percentage", "fraction", "ratio", "sum", "difference", "product", "quoted", "attainable_percentage",
              "mcnemar", "mcnemar_from_marginals", "chi2_pvalue", "diagnostic", "decay_fraction"}
     assert names <= set(CHECKS)
     assert CHECKS["sum"] is core.sum_
@@ -47,14 +47,21 @@ def test_ratio_sum_difference_product():
         core.sum_(claim("0"), [])
 
 
-def test_equals_names_the_source():
-    recomputed, verdict, note = core.equals(claim("31", source="ueda2020"), 31)
-    assert (recomputed, verdict) == ("31", "reproduced")
-    assert "ueda2020" in note
+def test_quoted_names_the_source_and_locator():
+    """A quote that matches the stored source figure is consistent, not reproduced; a wrong one or
+    a figure of another source is caught."""
+    recomputed, verdict, note = core.quoted(claim("31", source="ueda2020comparison"), "ueda2020-patients")
+    assert (recomputed, verdict) == ("31", "consistent")
+    assert "ueda2020comparison (Abstract, Methods" in note
+    assert core.quoted(claim("33", source="ueda2020comparison"), "ueda2020-patients")[1] == "inconsistent"
+    with pytest.raises(ValueError, match="comes from ueda2020comparison"):
+        core.quoted(claim("31", source="fendler2016variations"), "ueda2020-patients")
+    with pytest.raises(ValueError, match="not in quoted-figures.csv"):
+        core.quoted(claim("31"), "nobody-figure")
 
 
 def test_attainable_percentage():
-    assert core.attainable_percentage(claim("90%"), 51)[:2] == ("46/51", "reproduced")  # 46/51 = 90.20%
+    assert core.attainable_percentage(claim("90%"), 51)[:2] == ("46/51", "consistent")  # 46/51 = 90.20%
     recomputed, verdict, note = core.attainable_percentage(claim("62%"), 31)
     assert (recomputed, verdict) == ("none", "inconsistent")
     # 19/31 = 61.29%, 20/31 = 64.52%; 5/8 = 62.5% is the smallest group (the half is accepted).
@@ -81,13 +88,23 @@ def test_mcnemar_from_marginals():
     # PET/MR finds all 179 metastatic lesions and CT 134, so a = 134, b = 45, c = 0 and chi2 = 45^2 / 45.
     recomputed, verdict, note = core.mcnemar_from_marginals(claim("45.000", unit="chi2"), 179, 179, 134)
     assert (recomputed, verdict) == ("asymptotic: a = 134, b = 45, c = 0, d = 0", "reproduced")
-    assert note.startswith("1 of the 4 table-and-variant readings")
+    assert note.startswith("1 of the 2 table-and-variant readings")  # a χ² comes from a chi-square variant
     recomputed, verdict, note = core.mcnemar_from_marginals(claim("46.000", unit="chi2"), 179, 179, 134)
     assert (recomputed, verdict) == ("none", "inconsistent")
     assert "closest is a = 134, b = 45, c = 0, d = 0 (asymptotic: χ² = 45.000" in note
     # The worked example of compendium.stats.feasible_paired_tables, both halves printed.
+    # Several tables have these margins: the one that gives both is possible, not determined.
     result = core.mcnemar_from_marginals(claim("0.046", unit="p"), 20, 10, 6, compare_with=reported_for_checks("4.000"))
-    assert result[:2] == ("asymptotic: a = 6, b = 4, c = 0, d = 10", "reproduced")
+    assert result[:2] == ("asymptotic: a = 6, b = 4, c = 0, d = 10", "consistent")
+    # The P is judged with the χ² printed beside it: P < 0.05 alone holds for many tables and
+    # variants; only those that also give χ² = 4.000 count.
+    joint = core.mcnemar_from_marginals(claim("<0.05", unit="p"), 20, 10, 6, compare_with=reported_for_checks("4.000"))
+    assert joint[1] == "consistent" and "χ² 4.000 with P <0.05" in joint[2]
+    # A rule of the paper (test 2 positive whenever test 1 is, so b = 0) fixes the table.
+    ruled = core.mcnemar_from_marginals(claim("4.000", unit="chi2"), 20, 4, 8, rule="test2-includes-test1")
+    assert ruled[:2] == ("asymptotic: a = 4, b = 0, c = 4, d = 12", "reproduced")
+    with pytest.raises(ValueError, match="rule must be one of"):
+        core.mcnemar_from_marginals(claim("4.000", unit="chi2"), 20, 4, 8, rule="union")
 
 
 def test_chi2_pvalue_names_the_degrees_of_freedom_that_fit():

@@ -36,24 +36,25 @@ EXPECTED = {
     "huang-lesion-sensitivity-petmr-vs-ct-chi2": ("asymptotic: a = 134, b = 45, c = 0, d = 0", "reproduced"),
     "huang-lesion-overall-petmr-vs-mr-chi2": ("2.000", "reproduced"),  # (2 - 0)^2 / 2
     "huang-lesion-overall-petmr-vs-mr-p": ("0.15730", "inconsistent"),  # 0.368 is the P on 2 df
-    "huang-pet-literature-sensitivity": ("93%", "reproduced"),
+    "huang-pet-literature-sensitivity": ("93%", "consistent"),  # quoted, matches the stored source figure
     "psma-trial-p": ("0.0026", "reproduced"),
     "psma-fixture-cross-document": ("45", "reproduced"),  # 179 - 134, across documents
 }
 
 
 @pytest.fixture
-def claims():
-    return load_registry(FIXTURES / "claims", FIXTURES / "references.bib")
-
-
-@pytest.fixture
 def root(tmp_path, monkeypatch):
     """A project root holding only the fixture registry, so the default paths point there."""
     shutil.copytree(FIXTURES / "claims", tmp_path / "data" / "claims")
+    shutil.copytree(FIXTURES / "tables", tmp_path / "data" / "tables")
     shutil.copy(FIXTURES / "references.bib", tmp_path / "data" / "references.bib")
     monkeypatch.setenv("COMPENDIUM_ROOT", str(tmp_path))
     return tmp_path
+
+
+@pytest.fixture
+def claims(root):
+    return load_registry()
 
 
 def test_every_fixture_row_gets_its_hand_worked_verdict(claims):
@@ -110,7 +111,7 @@ def test_write_ledger_default_path_is_atomic_and_round_trips(root):
 def test_main_ledger_prints_a_one_line_summary(root, capsys, tmp_path):
     out = main_ledger(str(tmp_path / "elsewhere" / "ledger.csv"))
     assert out.exists()
-    assert capsys.readouterr().out == f"{out}: 9 claims: 7 reproduced, 0 consistent, 0 given, 1 inconsistent, 1 unverifiable\n"
+    assert capsys.readouterr().out == f"{out}: 9 claims: 6 reproduced, 1 consistent, 0 given, 1 inconsistent, 1 unverifiable\n"
 
 
 def test_ledger_slice(root):
@@ -125,21 +126,24 @@ def test_verdict_counts_and_figure(claims):
     ledger = build_ledger(claims)
     counts = verdict_counts(ledger)
     assert list(counts.columns) == list(VERDICTS)
-    assert counts.loc["huang2021-liver-petmr"].tolist() == [5, 0, 0, 1, 1]
+    assert counts.loc["huang2021-liver-petmr"].tolist() == [4, 1, 0, 1, 1]
     assert counts.loc["ucla-psma-pet"].tolist() == [2, 0, 0, 0, 0]
     fig = plot_verdict_counts(ledger)
     assert isinstance(fig, Figure)
     widths = sorted(round(p.get_width()) for p in fig.axes[0].patches if p.get_width() > 0)
-    assert widths == [1, 1, 2, 5]
+    assert widths == [1, 1, 1, 2, 4]
 
 
 def test_table_html_is_escaped_and_plain_without_javascript():
-    frame = pd.DataFrame([["psma-x", "ucla-psma-pet", "A & B", "<b>q</b>", "<0.05", "0.0026", "reproduced", "n"]],
-                         columns=COLUMNS)
+    frame = pd.DataFrame([["psma-x", "ucla-psma-pet", "A & B", "<b>q</b>", "<0.05", "0.0026", "reproduced", "n",
+                           "data/claims/ucla-psma-pet.yaml:7"]], columns=COLUMNS)
     page = ledger_table_html(frame)
     assert page.count('<table class="ledger-table">') == 1 and page.count("<tr") == 2
     assert "A &amp; B" in page and "&lt;b&gt;q&lt;/b&gt;" in page and "&lt;0.05" in page
-    assert '<tr class="verdict-reproduced">' in page
+    assert '<tr id="psma-x" class="verdict-reproduced">' in page and "ucla-psma-pet.yaml:7" in page
+    # A chapter page links each row to the ledger page's anchor, two folders up.
+    chapter = ledger_table_html(frame, "chapters/ucla-psma-pet/claims")
+    assert 'href="../../appendix/ledger.html#psma-x"' in chapter and "cite" not in chapter
     assert '<p class="ledger-controls" hidden>' in page  # the filter box appears only with the script
     assert "<script" not in page
 

@@ -82,9 +82,9 @@ CASES = {
                                                   "'@huang-n' prints 'about 180', which is not a single number"),
     "source not in the bibliography": ("source: null", "source: nobody2020", 17,
                                        "source of claim huang-ct-sens: 'nobody2020' is not a key"),
-    "equals without a source": ('      fn: percentage\n      args: {numerator: 134, denominator: "@huang-n"}',
-                                "      fn: equals\n      args: {value: 74.9}", 9,
-                                "source of claim huang-ct-sens: is required by the equals check"),
+    "quoted without a source": ('      fn: percentage\n      args: {numerator: 134, denominator: "@huang-n"}',
+                                "      fn: quoted\n      args: {figure: maffione2015-pet-sensitivity}", 9,
+                                "source of claim huang-ct-sens: is required by the quoted check"),
     "none without a reason": ('{fn: none, reason: "Stated once."}', "{fn: none}", 8,
                               "check.reason of claim huang-n: is missing"),
     "none with arguments": ('{fn: none, reason: "Stated once."}', '{fn: none, reason: "x", args: {n: 1}}', 8,
@@ -129,5 +129,5 @@ def test_the_fixture_exercises_the_main_checks():
     # Guards against a fixture edit that silently drops the kinds of row the ledger tests rely on.
     claims = load_registry(FIXTURES / "claims", FIXTURES / "references.bib")
     assert {c.check for c in claims} == {"none", "percentage", "fraction", "mcnemar_from_marginals", "mcnemar",
-                                         "chi2_pvalue", "equals", "difference"}
-    assert [c.source for c in claims if c.check == "equals"] == ["maffione2015diagnostic"]
+                                         "chi2_pvalue", "quoted", "difference"}
+    assert [c.source for c in claims if c.check == "quoted"] == ["maffione2015diagnostic"]

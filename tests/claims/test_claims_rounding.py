@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from compendium.claims.checks.core import chi2_pvalue, equals, percentage
+from compendium.claims.checks.core import chi2_pvalue, difference, percentage
 from compendium.claims.printed import printed_number, reported_for_checks
 
 
@@ -65,17 +65,17 @@ def test_p_values_at_their_printed_precision(statistic, df, printed, verdict):
 
 def test_a_bound_is_read_strictly():
     # 0.0012 would itself print as "0.001", yet it is not below 0.001.
-    assert equals(claim("<0.001"), 0.0012)[1] == "inconsistent"
-    assert equals(claim("<0.001"), 0.00099)[1] == "reproduced"
-    assert equals(claim("0.001"), 0.0012)[1] == "reproduced"
-    assert equals(claim("<0.001"), 0.0012)[2].endswith("the printed <0.001 needs a value below 0.001.")
+    assert difference(claim("<0.001"), 0.0012, 0)[1] == "inconsistent"
+    assert difference(claim("<0.001"), 0.00099, 0)[1] == "reproduced"
+    assert difference(claim("0.001"), 0.0012, 0)[1] == "reproduced"
+    assert difference(claim("<0.001"), 0.0012, 0)[2].endswith("the printed <0.001 needs a value below 0.001.")
 
 
 def test_printed_forms_that_documents_add():
     assert printed_number("2,000").value == 2000 and printed_number("2,000").decimals == 0
     assert printed_number(">33,000").relation == ">"
     assert printed_number("88 percent").percent and printed_number("88 percent").text == "88 percent"
-    assert equals(claim("191,930"), 191930)[1] == "reproduced"
+    assert difference(claim("191,930"), 191930, 0)[1] == "reproduced"
     # Ranges and words reach the checks as the printed text.
     assert reported_for_checks("4-5") == "4-5"
     with pytest.raises(ValueError, match="not a printed number"):

@@ -14,9 +14,9 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROWS = [
-    ["huang-b", "huang2021-liver-petmr", "Table 1", "Sensitivity", "74.9%", "74.860%", "reproduced", "ok"],
-    ["huang-a", "huang2021-liver-petmr", "Text", "P value", "0.368", "0.15730", "inconsistent", "2 df"],
-    ["psma-c", "ucla-psma-pet", "Text", "Deaths", ">33,000", "33,330", "reproduced", "ok"],
+    ["huang-b", "huang2021-liver-petmr", "Table 1", "Sensitivity", "74.9%", "74.860%", "reproduced", "ok", "f.yaml:1"],
+    ["huang-a", "huang2021-liver-petmr", "Text", "P value", "0.368", "0.15730", "inconsistent", "2 df", "f.yaml:2"],
+    ["psma-c", "ucla-psma-pet", "Text", "Deaths", ">33,000", "33,330", "reproduced", "ok", "f.yaml:3"],
 ]
 
 
@@ -49,7 +49,7 @@ def page(tmp_path):
 
 
 def ids(page):
-    return page.eval_on_selector_all("table.ledger-table tbody tr:not([hidden]) td:first-child",
+    return page.eval_on_selector_all("table.ledger-table tbody tr:not([hidden]) td:first-child a.claim-link",
                                      "cells => cells.map(c => c.textContent)")
 
 

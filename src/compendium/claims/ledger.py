@@ -26,8 +26,19 @@ from compendium.claims.registry import NONE, REFERENCE, Claim, load_registry
 from compendium.errors import CompendiumError
 from compendium.paths import build_dir
 
-COLUMNS = ("claim_id", "document", "location", "quantity", "reported", "recomputed", "verdict", "note")
+COLUMNS = ("claim_id", "document", "location", "quantity", "reported", "recomputed", "verdict", "note", "registry")
 HEADINGS = ("Claim", "Document", "Location", "Quantity", "Reported", "Recomputed", "Verdict", "Note")
+# Each document's claims page (where its rows and their anchors are), relative to the book root.
+CLAIMS_PAGES = {
+    "ucla-petmr-newsletter": "chapters/ucla-petmr-newsletter/claims",
+    "ucla-psma-pet": "chapters/ucla-psma-pet/claims",
+    "auntminnie-msk-pain-petmr": "chapters/auntminnie-msk-pain-petmr/checks",
+    "huang2021-liver-petmr": "chapters/huang2021-liver-petmr/claims",
+    "medscape-bone-metastases": "chapters/medscape-bone-metastases/checks",
+}
+LEDGER_PAGE = "appendix/ledger"
+# The committed verdict snapshot (claim id -> verdict) that the regression test compares with.
+SNAPSHOT = Path("ledger") / "verdicts.csv"
 # Colour-blind-safe (Okabe-Ito) colours, one per verdict, shared by the figure and the table's CSS.
 VERDICT_COLOURS = {"reproduced": "#009E73", "consistent": "#56B4E9", "given": "#E69F00",
                    "inconsistent": "#D55E00", "unverifiable": "#999999"}
@@ -88,7 +99,7 @@ def build_ledger(claims: list[Claim] | None = None, document: str | None = None,
     by_id = {claim.id: claim for claim in claims}
     rows = [
         (claim.id, claim.document, claim.location, claim.quantity, claim.reported,
-         *run_check(claim, by_id, choices))
+         *run_check(claim, by_id, choices), str(claim.where))
         for claim in claims
         if document is None or claim.document == document
     ]
@@ -131,6 +142,17 @@ def verdict_counts(df: pd.DataFrame) -> pd.DataFrame:
     return counts.astype(int)
 
 
+def verdict_glue(df: pd.DataFrame, prefix: str) -> dict[str, int]:
+    """Values a page glues for its verdict sentence: ``<prefix>-total`` and ``<prefix>-<verdict>``
+    for each of the five verdicts (zeros included).
+
+    >>> verdict_glue(pd.DataFrame({"document": ["d", "d"], "verdict": ["given", "reproduced"]}), "x")["x-given"]
+    1
+    """
+    totals = verdict_counts(df).sum()
+    return {f"{prefix}-total": len(df)} | {f"{prefix}-{verdict}": int(totals[verdict]) for verdict in VERDICTS}
+
+
 def summary(df: pd.DataFrame) -> str:
     """One line: how many claims, and how many of each verdict.
 
@@ -141,11 +163,20 @@ def summary(df: pd.DataFrame) -> str:
     return f"{len(df)} claims: " + ", ".join(f"{int(totals.get(v, 0))} {v}" for v in VERDICTS)
 
 
-def main_ledger(out: str | None) -> Path:
-    """The ``compendium ledger`` command: write the CSV, print where and the counts by verdict."""
+def main_ledger(out: str | None, diff: bool = False, snapshot: bool = False) -> Path:
+    """The ``compendium ledger`` command: write the CSV, print where and the counts by verdict.
+
+    ``diff`` then prints one line per verdict that differs from the committed snapshot
+    (``ledger/verdicts.csv``); ``snapshot`` rewrites that snapshot from this ledger.
+    """
     frame = build_ledger()
     path = _write_csv(frame, out)
     print(f"{path}: {summary(frame)}")
+    if diff:
+        changes = verdict_changes(read_snapshot(), frame)
+        print("\n".join(changes) if changes else f"no verdict differs from {SNAPSHOT}")
+    if snapshot:
+        print(f"{write_snapshot(frame)}: verdict snapshot rewritten")
     return path
 
 
@@ -180,19 +211,46 @@ def verdict_definitions_html(df: pd.DataFrame) -> str:
     return f'<table class="ledger-verdicts"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def ledger_table_html(df: pd.DataFrame) -> str:
+def cite_text(claim_id: str) -> str:
+    """How to cite one claim: its id, the compendium's version and the commit that built it.
+
+    Outside a git checkout the commit reads "unknown".
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    from compendium.pipeline.cache import git_state
+
+    try:
+        release = version("compendium")
+    except PackageNotFoundError:
+        release = "unknown"
+    return f"Claim {claim_id}, PET/MR claims compendium version {release}, commit {git_state()['commit']}."
+
+
+def ledger_table_html(df: pd.DataFrame, page: str | None = None) -> str:
     """The ledger as an HTML table that ``_static/ledger-table.js`` makes searchable and sortable.
 
-    Without JavaScript it is a plain table and the (hidden) search box stays hidden.
+    Every row has the anchor ``#<claim id>``. ``page`` is the book page that shows the table
+    (``LEDGER_PAGE`` or a ``CLAIMS_PAGES`` value): on the ledger page a claim links to its row on
+    its chapter's claims page and offers its citation; on a chapter page it links to the ledger
+    row. Both show the registry file and line. Without JavaScript it is a plain table and the
+    (hidden) search box stays hidden.
     """
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in HEADINGS)
+    depth = page.count("/") if page else 0
     body = []
-    for row in df[list(COLUMNS)].itertuples(index=False):
-        cells = "".join(
-            f'<td class="verdict">{html.escape(str(v))}</td>' if name == "verdict" else f"<td>{html.escape(str(v))}</td>"
-            for name, v in zip(COLUMNS, row)
-        )
-        body.append(f'<tr class="verdict-{html.escape(row.verdict)}">{cells}</tr>')
+    for row in df.itertuples(index=False):
+        cells = []
+        for name in COLUMNS[:-1]:
+            value = html.escape(str(getattr(row, name)))
+            if name == "claim_id":
+                cells.append(f"<td>{_claim_cell(row, page, depth)}</td>")
+            elif name == "verdict":
+                cells.append(f'<td class="verdict">{value}</td>')
+            else:
+                cells.append(f"<td>{value}</td>")
+        claim_id = html.escape(row.claim_id)
+        body.append(f'<tr id="{claim_id}" class="verdict-{html.escape(row.verdict)}">{"".join(cells)}</tr>')
     return (
         '<div class="ledger-table-wrapper">'
         '<p class="ledger-controls" hidden><label>Filter claims '
@@ -201,3 +259,63 @@ def ledger_table_html(df: pd.DataFrame) -> str:
         f'<table class="ledger-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
         "</div>"
     )
+
+
+def _claim_cell(row, page: str | None, depth: int) -> str:
+    """The id (a link to the same claim on the other page), its registry file:line, and on the
+    ledger page a "cite" disclosure with the citation text."""
+    claim_id = html.escape(row.claim_id)
+    up = "../" * depth
+    if page == LEDGER_PAGE:
+        target = f"{up}{CLAIMS_PAGES[row.document]}.html#{claim_id}"
+        title = "this claim in its chapter"
+    elif page is not None:
+        target, title = f"{up}{LEDGER_PAGE}.html#{claim_id}", "this claim in the ledger"
+    else:
+        target, title = f"#{claim_id}", "link to this claim"
+    cell = (f'<a class="claim-link" href="{target}" title="{title}">{claim_id}</a>'
+            f'<br><code class="claim-registry">{html.escape(str(getattr(row, "registry", "")))}</code>')
+    if page == LEDGER_PAGE:
+        cell += (f'<details class="claim-cite"><summary>cite</summary>'
+                 f'<code>{html.escape(cite_text(row.claim_id))}</code></details>')
+    return cell
+
+
+def verdict_snapshot(df: pd.DataFrame) -> pd.DataFrame:
+    """The committed form of the verdicts: ``claim_id, verdict``, sorted by claim id."""
+    return df[["claim_id", "verdict"]].sort_values("claim_id", kind="stable").reset_index(drop=True)
+
+
+def read_snapshot(path: Path | str | None = None) -> pd.DataFrame:
+    """The committed verdict snapshot (default ``ledger/verdicts.csv`` of the project)."""
+    from compendium.paths import project_root
+
+    path = Path(path) if path is not None else project_root() / SNAPSHOT
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except OSError as exc:
+        raise CompendiumError(f"{path}: the verdict snapshot cannot be read ({exc.strerror})") from None
+    if list(frame.columns) != ["claim_id", "verdict"]:
+        raise CompendiumError(f"{path}: the verdict snapshot must have the columns claim_id, verdict")
+    return frame
+
+
+def verdict_changes(snapshot: pd.DataFrame, current: pd.DataFrame) -> list[str]:
+    """One line per difference between a snapshot and the current verdicts, by claim id.
+
+    >>> old = pd.DataFrame({"claim_id": ["a", "b"], "verdict": ["reproduced", "unverifiable"]})
+    >>> new = pd.DataFrame({"claim_id": ["b", "c"], "verdict": ["given", "consistent"]})
+    >>> verdict_changes(old, new)
+    ['a: reproduced -> (removed)', 'b: unverifiable -> given', 'c: (new) -> consistent']
+    """
+    old = dict(zip(snapshot["claim_id"], snapshot["verdict"]))
+    new = dict(zip(current["claim_id"], current["verdict"]))
+    return [f"{claim_id}: {old.get(claim_id, '(new)')} -> {new.get(claim_id, '(removed)')}"
+            for claim_id in sorted(old.keys() | new.keys()) if old.get(claim_id) != new.get(claim_id)]
+
+
+def write_snapshot(df: pd.DataFrame, path: Path | str | None = None) -> Path:
+    """Rewrite the committed verdict snapshot from a ledger frame (atomically); returns its path."""
+    from compendium.paths import project_root
+
+    return _write_csv(verdict_snapshot(df), Path(path) if path is not None else project_root() / SNAPSHOT)

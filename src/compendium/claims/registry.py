@@ -197,8 +197,8 @@ def _read_claim(file: _File, document: str, node: yaml.Node, index: int, keys: s
         except TypeError as exc:
             where = recipe["args"][1] if "args" in recipe else check_node
             raise file.error(where, "check.args", f"do not fit {fn}{_signature(fn)}: {exc}", claim_id) from None
-    if fn == "equals" and source is None:
-        raise file.error(node, "source", "is required by the equals check: name the outside source", claim_id)
+    if fn == "quoted" and source is None:
+        raise file.error(node, "source", "is required by the quoted check: name the outside source", claim_id)
     claim = Claim(id=claim_id, document=document, location=text["location"], quantity=text["quantity"],
                   reported=text["reported"], unit=text["unit"], check=fn, args=args, source=source,
                   file=file.path, line=node.start_mark.line + 1, reason=reason)

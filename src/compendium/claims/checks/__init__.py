@@ -38,7 +38,7 @@ def check(name: str) -> Callable[[Callable], Callable]:
 # module that does not exist yet is skipped; any other import error is a real bug and propagates.
 DOCUMENT_MODULES = ("newsletter", "psma", "mskpain", "huang", "bonemets")
 
-from compendium.claims.checks import core  # noqa: E402  (registers the core checks)
+from compendium.claims.checks import core, tables  # noqa: E402  (register the core and table checks)
 
 for _module in DOCUMENT_MODULES:
     try:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
 from scipy import stats
 
-from compendium.claims.checks import INCONSISTENT, REPRODUCED, args, check
+from compendium.claims.checks import CONSISTENT, INCONSISTENT, REPRODUCED, args, check
+from compendium.claims.tables import quoted_figure
 from compendium.claims.printed import printed_number
 from compendium.stats import (
     Reported,
@@ -168,17 +170,28 @@ def product(claim, factors):
     return _compare(claim, args.printed(claim), math.prod(parts), " × ".join(f"{p:g}" for p in parts))
 
 
-@check("equals")
-def equals(claim, value):
-    """A number quoted from an outside source (the row's ``source``), compared with the source's figure.
+@check("quoted")
+def quoted(claim, figure):
+    """A number quoted from an outside source, against the source's figure stored in
+    ``data/tables/quoted-figures.csv`` (with its citation key and locator).
 
-    >>> from types import SimpleNamespace
-    >>> equals(SimpleNamespace(reported="93%", source="maffione2015"), 93.2)[:2]
-    ('93.20%', 'reproduced')
+    ``reproduced`` when the stored figure is itself recomputed from the source's own counts
+    (its ``numerator`` and ``denominator``), else ``consistent``: the quote matches the source.
     """
-    exact = args.number("value", value)
-    source = getattr(claim, "source", None) or "the source"
-    return _compare(claim, args.printed(claim), exact, f"The source {source}", verb="gives")
+    source = quoted_figure(figure)
+    if getattr(claim, "source", None) not in (None, source.source):
+        raise ValueError(f"figure {figure!r} comes from {source.source}, not the row's source {claim.source}")
+    printed = args.printed(claim)
+    cited = f"{source.source} ({source.locator})"
+    if source.numerator is not None:
+        value = source.numerator / source.denominator * (100 if printed.percent else 1)
+        shown, verdict, note = _compare(claim, printed, value, f"The source's counts {source.numerator:g}/{source.denominator:g}, {cited},")
+        return shown, verdict, note
+    shown = _show(source.value, printed)
+    if args.agrees(claim, source.value, printed):
+        return shown, CONSISTENT, (f"{cited} gives {shown}; the quote matches the source, which is not recomputed "
+                                   f"from the source's own counts here.")
+    return shown, INCONSISTENT, f"{cited} gives {shown}, but {_needs(printed)}."
 
 
 def _smallest_denominator(text: str) -> int | None:
@@ -191,9 +204,13 @@ def attainable_percentage(claim, n):
 
     Recomputed lists every k/n that rounds to the printed value.
 
+    A fit is ``consistent``, not reproduced: the count itself is not printed.
+
     >>> from types import SimpleNamespace
     >>> attainable_percentage(SimpleNamespace(reported="62%"), 31)[:2]
     ('none', 'inconsistent')
+    >>> attainable_percentage(SimpleNamespace(reported="82%"), 51)[:2]
+    ('42/51', 'consistent')
     """
     printed, n = args.printed(claim), args.count("n", n)
     if n == 0:
@@ -202,7 +219,8 @@ def attainable_percentage(claim, n):
     ks = percent_consistent(text, n)
     if ks:
         fits = ", ".join(f"{k}/{n}" for k in ks)
-        return fits, REPRODUCED, f"{fits} = {100 * ks[0] / n:.2f}% rounds to {printed.text}."
+        return fits, CONSISTENT, (f"{fits} = {100 * ks[0] / n:.2f}% rounds to {printed.text}; the count is not "
+                                  f"printed, so the percentage is possible, not recomputed.")
     below = math.floor(printed.value * n / 100)
     smallest = _smallest_denominator(text)
     found = (f"the smallest group that gives it is {smallest}" if smallest
@@ -252,18 +270,33 @@ def _table(row) -> str:
     return f"a = {row.a}, b = {row.b}, c = {row.c}, d = {row.d}"
 
 
+# Rules a paper states that forbid some paired tables: with PET/MR positive whenever PET or MR is,
+# a PET (or MR) positive read is a PET/MR positive read (b = 0 when test 2 is PET/MR, for
+# detections), and a PET/MR negative read is a PET (or MR) negative read (c = 0, for true negatives).
+RULES = {"test2-includes-test1": "b", "test1-includes-test2": "c"}
+
+
 @check("mcnemar_from_marginals")
-def mcnemar_from_marginals(claim, n, pos1, pos2, quantity=None, compare_with=None):
+def mcnemar_from_marginals(claim, n, pos1, pos2, quantity=None, compare_with=None, rule=None):
     """Which paired tables with the printed margins, under which McNemar variant, give the printed value.
 
     A paper that prints only each test's positives (``pos1``, ``pos2`` of ``n``) leaves the
     paired table open; :func:`compendium.stats.feasible_paired_tables` tries every table and
     variant. ``compare_with`` is the other printed half of the test (the P for a statistic,
-    the statistic for a P), usually ``"@<claim id>"``; a table must reproduce both.
+    the statistic for a P), usually ``"@<claim id>"``; a table and variant must reproduce both.
+    ``rule`` (a key of ``RULES``) excludes the tables a rule of the paper forbids. Only the
+    variants of the run's ``mcnemar_variants`` are tried. A table without discordant pairs
+    has χ² = 0 and P = 1 (no evidence of a difference), as software prints it.
+
+    ``reproduced`` when the margins (and rule) leave one table; ``consistent`` when a match
+    exists among several tables that the paper does not let us tell apart.
 
     >>> from types import SimpleNamespace
     >>> mcnemar_from_marginals(SimpleNamespace(reported="4.000", unit="chi2"), 20, 10, 6,
     ...                        compare_with="0.046")[:2]
+    ('asymptotic: a = 6, b = 4, c = 0, d = 10', 'consistent')
+    >>> mcnemar_from_marginals(SimpleNamespace(reported="4.000", unit="chi2"), 20, 10, 6,
+    ...                        compare_with="0.046", rule="test1-includes-test2")[:2]
     ('asymptotic: a = 6, b = 4, c = 0, d = 10', 'reproduced')
     """
     n, pos1, pos2 = args.count("n", n), args.count("pos1", pos1), args.count("pos2", pos2)
@@ -272,22 +305,37 @@ def mcnemar_from_marginals(claim, n, pos1, pos2, quantity=None, compare_with=Non
     other = None if compare_with is None else (
         compare_with if isinstance(compare_with, Reported) else printed_number(str(compare_with)))
     statistic, pvalue = (printed, other) if quantity == "statistic" else (other, printed)
+    if rule is not None and rule not in RULES:
+        raise ValueError(f"rule must be one of {', '.join(RULES)}, got {rule!r}")
     frame = feasible_paired_tables(n, pos1, pos2, statistic, pvalue)
     frame = frame[frame["variant"].isin(args.choices(claim).mcnemar_variants)]
+    if statistic is not None:  # a printed χ² comes from a chi-square variant, and its P from the same one
+        frame = frame[frame["variant"].isin(_CHI_SQUARE)]
+    if rule is not None:
+        frame = frame[frame[RULES[rule]] == 0]
+    frame = _no_discordance_as_zero(frame, statistic, pvalue)
+    tables = frame[["a", "b", "c", "d"]].drop_duplicates()
     what = " with ".join(f"{label} {_LABEL.sub('', r.text)}" for label, r in (("χ²", statistic), ("P", pvalue)) if r is not None)
-    margins = f"{pos1}/{n} and {pos2}/{n} positive"
+    margins = f"{pos1}/{n} and {pos2}/{n} positive" + (f", {RULES[rule]} = 0 by the paper's rule ({rule})" if rule else "")
     hits = frame[frame["matches"]]
     if len(hits):
         shown = [f"{row.variant}: {_table(row)}" for row in hits.head(3).itertuples()]
         more = f" (+{len(hits) - 3} more)" if len(hits) > 3 else ""
         first = hits.iloc[0]
-        return "; ".join(shown) + more, REPRODUCED, (
+        unique = len(tables) == 1
+        return "; ".join(shown) + more, REPRODUCED if unique else CONSISTENT, (
             f"{len(hits)} of the {len(frame)} table-and-variant readings with {margins} "
             f"{'gives' if len(hits) == 1 else 'give'} {what}, "
-            f"e.g. {_table(first)} ({first.variant}: χ² = {first.statistic:.3f}, P = {first.pvalue:.3g})."
+            f"e.g. {_table(first)} ({first.variant}: χ² = {first.statistic:.3f}, P = {first.pvalue:.3g})"
+            + ("; the margins fix the table." if unique else
+               f"; the paper does not say which of the {len(tables)} feasible tables it had.")
         )
+    if quantity == "pvalue" and other is not None:
+        # No table gives the printed χ² (its own row says so): judge the P on the tables alone.
+        recomputed, verdict, note = mcnemar_from_marginals(claim, n, pos1, pos2, quantity, None, rule)
+        return recomputed, verdict, f"No table and variant gives χ² {_LABEL.sub('', other.text)} with it; on the tables alone: {note}"
     column = "statistic" if quantity == "statistic" else "pvalue"
-    candidates = frame[frame["variant"].isin(("asymptotic", "corrected"))] if quantity == "statistic" else frame
+    candidates = frame[frame["variant"].isin(_CHI_SQUARE)] if quantity == "statistic" else frame
     candidates = candidates.dropna(subset=[column])
     if candidates.empty:
         return "none", INCONSISTENT, f"No paired table with {margins} has any McNemar {column}, so none gives {what}."
@@ -296,6 +344,27 @@ def mcnemar_from_marginals(claim, n, pos1, pos2, quantity=None, compare_with=Non
         f"No paired table with {margins} gives {what} under any McNemar variant; the closest is "
         f"{_table(closest)} ({closest.variant}: χ² = {closest.statistic:.3f}, P = {closest.pvalue:.3g})."
     )
+
+
+_CHI_SQUARE = ("asymptotic", "corrected")
+
+
+def _no_discordance_as_zero(frame, statistic, pvalue):
+    """Tables without discordant pairs get χ² = 0 (chi-square variants) and P = 1, as software
+    prints them, and are compared again with the printed values."""
+    empty = (frame["b"] + frame["c"]) == 0
+    if not empty.any():
+        return frame
+    frame = frame.copy()
+    frame.loc[empty & frame["variant"].isin(_CHI_SQUARE), "statistic"] = 0.0
+    frame.loc[empty, "pvalue"] = 1.0
+    for column, printed in (("statistic", statistic), ("pvalue", pvalue)):
+        if printed is not None:
+            values = frame.loc[empty, column]
+            frame.loc[empty, f"{column}_matches"] = [pd.NA if v != v else bool(rounds_to(v, printed)) for v in values]
+    checks = frame.loc[empty, ["statistic_matches", "pvalue_matches"]]
+    frame.loc[empty, "matches"] = checks.fillna(True).all(axis=1) & checks.notna().any(axis=1)
+    return frame
 
 
 @check("chi2_pvalue")

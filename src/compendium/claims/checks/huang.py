@@ -9,10 +9,13 @@ as a range, and some P values are truncated rather than rounded. One check for e
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
-from compendium.claims.checks import INCONSISTENT, REPRODUCED, args, check
+from compendium.claims.checks import CONSISTENT, INCONSISTENT, REPRODUCED, args, check
+from compendium.claims.checks.core import mcnemar_from_marginals
+from compendium.claims.tables import accuracy_cells
 from compendium.claims.choices import TRUNCATING
 from compendium.stats import mcnemar, pvalue_from_statistic, rounds_to
 
@@ -24,16 +27,21 @@ def _feasible_discordances(n, pos1, pos2):
 
 
 @check("huang_bowker")
-def huang_bowker(claim, sensitivity, specificity, quantity="statistic"):
+def huang_bowker(claim, sensitivity, specificity, quantity="statistic", union_rule=False):
     """Bowker's statistic over TP/FN/FP/TN, i.e. sensitivity + specificity McNemar χ² (uncorrected).
 
     ``sensitivity`` and ``specificity`` are margins ``[n, positives of test 1, positives of
     test 2]``; every pair of feasible tables is tried, and the least discordant pair is
     shown. ``quantity`` "pvalue" compares the P on the run's ``bowker_df`` degrees of freedom.
+    ``union_rule`` (test 2 is PET/MR, positive when PET or MR is) keeps only the tables the rule
+    allows: no detection by test 1 alone (b = 0) and no true negative by test 2 alone (c = 0).
+    Reproduced when one pair of tables remains; consistent when the printed value is one of several.
 
     >>> from types import SimpleNamespace
     >>> huang_bowker(SimpleNamespace(reported="13.000"), [45, 37, 45], [30, 26, 21])[:2]
-    ('13.000', 'reproduced')
+    ('13.000', 'consistent')
+    >>> huang_bowker(SimpleNamespace(reported="16.000"), [45, 38, 45], [30, 30, 21], union_rule=True)[:2]
+    ('16.000', 'reproduced')
     """
     if quantity not in ("statistic", "pvalue"):
         raise ValueError(f"quantity must be 'statistic' or 'pvalue', got {quantity!r}")
@@ -41,19 +49,26 @@ def huang_bowker(claim, sensitivity, specificity, quantity="statistic"):
     sens = [args.count("sensitivity", v) for v in sensitivity]
     spec = [args.count("specificity", v) for v in specificity]
     candidates = []
-    for b1, c1 in zip(*_feasible_discordances(*sens)):
-        for b2, c2 in zip(*_feasible_discordances(*spec)):
-            chi2 = sum((b - c) ** 2 / (b + c) for b, c in ((b1, c1), (b2, c2)) if b + c)
-            value = chi2 if quantity == "statistic" else float(pvalue_from_statistic(chi2, "chi2", df))
-            candidates.append((b1 + c1 + b2 + c2, value, chi2, (b1, c1, b2, c2)))
+    pairs = [(b1, c1, b2, c2) for b1, c1 in zip(*_feasible_discordances(*sens))
+             for b2, c2 in zip(*_feasible_discordances(*spec)) if not union_rule or b1 == c2 == 0]
+    if not pairs:
+        raise ValueError("no pair of tables with these margins obeys the union rule")
+    for b1, c1, b2, c2 in pairs:
+        chi2 = sum((b - c) ** 2 / (b + c) for b, c in ((b1, c1), (b2, c2)) if b + c)
+        value = chi2 if quantity == "statistic" else float(pvalue_from_statistic(chi2, "chi2", df))
+        candidates.append((b1 + c1 + b2 + c2, value, chi2, (b1, c1, b2, c2)))
     candidates.sort(key=lambda item: item[0])
     hits = [item for item in candidates if args.agrees(claim, item[1], printed)]
     shown = "{:.3f}" if quantity == "statistic" else "{:.4f}"
     if hits:
         _, value, chi2, (b1, c1, b2, c2) = hits[0]
-        return shown.format(value), REPRODUCED, (
+        unique = len(candidates) == 1
+        return shown.format(value), REPRODUCED if unique else CONSISTENT, (
             f"Sensitivity b = {b1}, c = {c1} and specificity b = {b2}, c = {c2} give Bowker χ² = {chi2:.3f} "
-            f"(P = {float(pvalue_from_statistic(chi2, 'chi2', df)):.4f} on {df} df), agreeing with the printed {printed.text}.")
+            f"(P = {float(pvalue_from_statistic(chi2, 'chi2', df)):.4f} on {df} df), agreeing with the printed {printed.text}"
+            + ("; the margins and the union rule fix the tables." if union_rule and unique else
+               "; the margins fix the tables." if unique else
+               f"; {len(hits)} of the {len(candidates)} feasible pairs of tables give it, and the paper does not say which it had."))
     _, value, chi2, (b1, c1, b2, c2) = candidates[0]
     values = [item[1] for item in candidates]
     return shown.format(value), INCONSISTENT, (
@@ -144,3 +159,74 @@ def huang_chi2_pvalue(claim, statistic, df=1):
                                    f"printed {printed.text} only truncated, as this run's rounding choice allows.")
     cut = " (truncating its digits, a rule the paper does not state, would give it)" if TRUNCATING.agrees(pvalue, printed) else ""
     return shown, INCONSISTENT, f"{derivation}, which does not round to the printed {printed.text}{cut}."
+
+
+@check("huang_garbled_symbol")
+def huang_garbled_symbol(claim, p_claim, n, pos1, pos2):
+    """A "χ²=0.001" or "χ²=0.05" printed after two statistics, where the P bound belongs.
+
+    Under the run's ``garbled_symbols`` reading "open" it is the bound of ``p_claim`` ("P<0.001")
+    with the symbol garbled in the source text, and gets that row's verdict; under "stated" it
+    is read as a χ² of the table with these margins. The note gives both readings.
+    """
+    from compendium.claims.ledger import run_check  # the ledger imports the checks
+
+    choices = args.choices(claim)
+    bound = claim.by_id[p_claim]
+    as_chi2 = mcnemar_from_marginals(claim, n, pos1, pos2, quantity="statistic")
+    text = args.printed_text(claim)
+    read_as_bound = f"<{args.printed(claim).text.split('=')[-1].strip()}"
+    recomputed, verdict, note = run_check(replace(bound, reported=read_as_bound), claim.by_id, choices)
+    if choices.garbled_symbols == "stated":
+        return as_chi2[0], as_chi2[1], (f"Read as a χ², which this run takes: {as_chi2[2]} Read as the bound "
+                                        f"P{read_as_bound} with a garbled symbol (as {p_claim} prints it), it is {verdict}.")
+    return recomputed, verdict, (
+        f"{text} stands where the P of the two χ² before it belongs: read as the bound P{read_as_bound} with a garbled "
+        f"symbol (the reading this ledger takes; {p_claim} records the same bound), it is {verdict}: {note} Read as "
+        f"a χ² it would be {as_chi2[1]}: {as_chi2[2]}")
+
+
+@check("huang_conclusion")
+def huang_conclusion(claim, table, comparator, petmr, overall):
+    """A conclusion that PET/MR is better than a comparator at one analysis level, against the
+    paper's own numbers: the two rows of the stored accuracy table (``comparator`` and ``petmr``,
+    each a one-entry mapping ``{name: row}``) and the printed overall (Bowker) χ² ``overall``.
+
+    With PET/MR positive whenever PET is, the discordant pairs all lie one way: the sensitivity
+    part of the uncorrected Bowker χ² is the difference in true positives (favouring PET/MR when
+    it detects more) and the specificity part the difference in true negatives. The accuracies
+    come with the run's interval method and level 1 - alpha. Reproduced when PET/MR is the more
+    accurate and the part favouring it is the larger; else inconsistent.
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    choices = args.choices(claim)
+    (name0, row0), = comparator.items()
+    (name1, row1), = petmr.items()
+    (tp0, fp0, fn0, tn0), (tp1, fp1, fn1, tn1) = accuracy_cells(table, row0), accuracy_cells(table, row1)
+    n = tp0 + fp0 + fn0 + tn0
+    correct0, correct1 = tp0 + tn0, tp1 + tn1
+
+    def accuracy(k):
+        low, high = proportion_confint(k, n, alpha=choices.alpha, method=choices.interval_method)
+        return (f"{k}/{n} = {100 * k / n:.1f}% ({100 * (1 - choices.alpha):.0f}% {choices.interval_method} "
+                f"interval {100 * low:.1f}–{100 * high:.1f}%)")
+
+    total = args.number("overall", overall)
+    parts = [("sensitivity", abs(tp1 - tp0), name1 if tp1 > tp0 else name0),
+             ("specificity", abs(tn1 - tn0), name1 if tn1 > tn0 else name0)]
+    for_petmr = sum(value for _, value, side in parts if side == name1)
+    pvalue = float(pvalue_from_statistic(total, "chi2", choices.bowker_df))
+    split = " + ".join(f"{value} ({measure}, favouring {side})" for measure, value, side in parts)
+    recomputed = f"{name1} {correct1}/{n}, {name0} {correct0}/{n}"
+    summary = (f"Accuracy {name1} {accuracy(correct1)}, {name0} {accuracy(correct0)}. The printed overall χ² "
+               f"{total:g} (P = {pvalue:.2g} on {choices.bowker_df} df) is {split}.")
+    parts_total = sum(value for _, value, _ in parts)
+    if abs(parts_total - total) > 0.0005:  # the printed χ² has three decimals
+        return recomputed, INCONSISTENT, f"{summary} The parts add to {parts_total}, not the printed {total:g}."
+    if correct1 > correct0 and 2 * for_petmr > total:
+        return recomputed, REPRODUCED, f"{summary} Both favour {name1}."
+    return recomputed, INCONSISTENT, (
+        f"{summary} The test shows that the two differ, not that {name1} is better: it is "
+        f"{'the less' if correct1 < correct0 else 'not the more'} accurate, and {total - for_petmr:g} of the "
+        f"{total:g} favour {name0}.")

@@ -8,7 +8,7 @@ report names)?
 
 from __future__ import annotations
 
-from compendium.claims.checks import args, check
+from compendium.claims.checks import CONSISTENT, INCONSISTENT, REPRODUCED, UNVERIFIABLE, args, check
 from compendium.stats import parse_reported, percent_consistent
 
 
@@ -36,10 +36,30 @@ def mskpain_count_from_percentage(claim, percentage, denominator):
     value = parse_reported(claim.reported).value
     recomputed = ", ".join(map(str, counts)) or "none"
     if counts == [value]:
-        return recomputed, "reproduced", f"{int(value)} is the only count out of {n} that rounds to {printed}."
+        return recomputed, REPRODUCED, f"{int(value)} is the only count out of {n} that rounds to {printed}."
     if value in counts:
-        return recomputed, "unverifiable", f"{printed} of {n} allows {recomputed}; the printed {int(value)} is one of them."
-    return recomputed, "inconsistent", f"{printed} of {n} needs a count of {recomputed}, not {int(value)}."
+        return recomputed, CONSISTENT, f"{printed} of {n} allows {recomputed}; the printed {int(value)} is one of them."
+    return recomputed, INCONSISTENT, f"{printed} of {n} needs a count of {recomputed}, not {int(value)}."
+
+
+@check("mskpain_group_size")
+def mskpain_group_size(claim, count, percentage, max_n=1000):
+    """A group size recomputed from a count of the group and the percentage printed for it:
+    every n for which ``count``/n rounds to ``percentage``; reproduced when the printed n is the only one.
+
+    >>> from types import SimpleNamespace
+    >>> mskpain_group_size(SimpleNamespace(reported="14"), 10, "71%")[:2]
+    ('14', 'reproduced')
+    """
+    k, printed = args.count("count", count), _percent_text(percentage)
+    sizes = [n for n in range(max(k, 1), args.count("max_n", max_n) + 1) if k in percent_consistent(printed, n)]
+    value = int(args.printed(claim).value)
+    recomputed = ", ".join(map(str, sizes)) or "none"
+    if sizes == [value]:
+        return recomputed, REPRODUCED, f"{k} of n rounds to {printed} only for n = {value} (n up to {max_n})."
+    if value in sizes:
+        return recomputed, CONSISTENT, f"{k} of n rounds to {printed} for n = {recomputed}; the printed {value} is one of them."
+    return recomputed, INCONSISTENT, f"{k} of {value} is {100 * k / value:.1f}%, not {printed}; n = {recomputed} would give it."
 
 
 @check("mskpain_attainable_in_groups")
@@ -48,15 +68,17 @@ def mskpain_attainable_in_groups(claim, stated, readings=None):
     (``stated``) and, failing that, against other group sizes the report names (``readings``,
     a mapping from a description to a size).
 
-    Reproduced when some k/stated rounds to it; unverifiable when only another reading fits
-    (the report does not say which denominator it used); inconsistent when none does.
+    Consistent when some k/stated rounds to it (the count is not printed). When none does,
+    the verdict follows the run's ``control_denominator`` reading: under "open" (the report
+    does not say how many participants the percentage counts) it is unverifiable, since some
+    group gives any percentage; under "stated" inconsistent. The note gives both readings.
     """
     printed = _percent_text(claim.reported)
     n = args.count("stated", stated)
     counts = percent_consistent(printed, n)
     if counts:
         fits = ", ".join(f"{k}/{n}" for k in counts)
-        return fits, "reproduced", f"{fits} = {100 * counts[0] / n:.1f}% rounds to {printed}."
+        return fits, CONSISTENT, f"{fits} = {100 * counts[0] / n:.1f}% rounds to {printed}; the count is not printed."
     value = parse_reported(claim.reported).value
     low, high = int(value * n // 100), min(n, int(value * n // 100) + 1)
     nearest = f"{low}/{n} = {100 * low / n:.1f}% and {high}/{n} = {100 * high / n:.1f}%"
@@ -66,17 +88,14 @@ def mskpain_attainable_in_groups(claim, stated, readings=None):
         tried.append(f"{size} ({label})")
         alternatives += [f"{k}/{size} ({label})" for k in percent_consistent(printed, size)]
     smallest = [m for m in range(1, 200) if percent_consistent(printed, m)][:6]
-    if alternatives:
-        return (
-            "; ".join(alternatives),
-            "unverifiable",
-            f"No count out of the stated {n} gives {printed} ({nearest}); only "
-            f"{', '.join(alternatives)} would, and the report does not say which group was counted.",
-        )
-    return (
-        f"none of {n}",
-        "inconsistent",
-        f"No count out of the stated {n} gives {printed} ({nearest}), nor out of "
-        f"{', '.join(tried) or 'any other group the report names'}; it needs a denominator such as "
-        f"{', '.join(map(str, smallest))}.",
-    )
+    fits = ", ".join(alternatives) if alternatives else f"a group of {', '.join(map(str, smallest))}"
+    stated_reading = f"Read as a share of the stated {n}, no count gives {printed} ({nearest})"
+    open_reading = (f"read as a share of a group it does not size, {fits} would give it"
+                    + ("" if alternatives else f" (not the other groups it names: {', '.join(tried)})" if tried else ""))
+    if args.choices(claim).control_denominator == "open":
+        # With the group's size open, every percentage is some count of some group: nothing to test.
+        return fits, UNVERIFIABLE, (f"The report does not give the size of the group this percentage counts; "
+                                    f"{open_reading}. {stated_reading}, so the stated-group reading would make "
+                                    f"it inconsistent.")
+    return f"none of {n}", INCONSISTENT, (f"{stated_reading} (the stated-group reading, which this run takes); "
+                                          f"{open_reading}.")

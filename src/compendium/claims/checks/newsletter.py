@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 
-from compendium.claims.checks import INCONSISTENT, REPRODUCED, args, check
+from compendium.claims.checks import CONSISTENT, INCONSISTENT, args, check
+from compendium.claims.tables import quoted_figure
 from compendium.stats import percent_consistent
 
 
@@ -32,15 +33,18 @@ def site_count_note(share: float, decimals: int, sites: int) -> str:
 
 
 @check("newsletter_survey_share")
-def survey_share(claim, source_value, sites):
-    """A survey share compared with the survey publication, noting whether it is a count of the sites."""
+def survey_share(claim, figure, sites):
+    """A survey share compared with the survey publication's figure (stored in
+    ``data/tables/quoted-figures.csv``), noting whether it can be a count of the sites.
+    A match is ``consistent``: the publication's share is quoted, not recomputed from its counts."""
     reported = args.printed(claim)
-    value = args.number("source_value", source_value)
+    source = quoted_figure(figure)
+    value = source.value
     n = args.count("sites", sites)
     recomputed = f"{value:g}%"
     counts = site_count_note(reported.value, reported.decimals, n)
     if args.agrees(claim, value, reported):
-        return recomputed, REPRODUCED, f"The survey publication reports {recomputed}. {counts}"
+        return recomputed, CONSISTENT, f"{source.source} ({source.locator}) reports {recomputed}. {counts}"
     return recomputed, INCONSISTENT, (
         f"The survey publication reports {recomputed}, not {reported.value:g}%. {counts}"
     )
