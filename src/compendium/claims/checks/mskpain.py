@@ -35,11 +35,17 @@ def mskpain_count_from_percentage(claim, percentage, denominator):
     counts = percent_consistent(printed, n)
     value = parse_reported(claim.reported).value
     recomputed = ", ".join(map(str, counts)) or "none"
-    if counts == [value]:
-        return recomputed, REPRODUCED, f"{int(value)} is the only count out of {n} that rounds to {printed}."
-    if value in counts:
-        return recomputed, CONSISTENT, f"{printed} of {n} allows {recomputed}; the printed {int(value)} is one of them."
-    return recomputed, INCONSISTENT, f"{printed} of {n} needs a count of {recomputed}, not {int(value)}."
+    return _among(counts, value, recomputed, (
+        f"{int(value)} is the only count out of {n} that rounds to {printed}.",
+        f"{printed} of {n} allows {recomputed}; the printed {int(value)} is one of them.",
+        f"{printed} of {n} needs a count of {recomputed}, not {int(value)}."))
+
+
+def _among(candidates: list, value, recomputed: str, notes: tuple[str, str, str]) -> tuple[str, str, str]:
+    """Reproduced when ``value`` is the only candidate, consistent when one of several, else
+    inconsistent; ``notes`` say so in that order."""
+    verdict = (REPRODUCED if candidates == [value] else CONSISTENT if value in candidates else INCONSISTENT)
+    return recomputed, verdict, notes[(REPRODUCED, CONSISTENT, INCONSISTENT).index(verdict)]
 
 
 @check("mskpain_group_size")
@@ -55,11 +61,10 @@ def mskpain_group_size(claim, count, percentage, max_n=1000):
     sizes = [n for n in range(max(k, 1), args.count("max_n", max_n) + 1) if k in percent_consistent(printed, n)]
     value = int(args.printed(claim).value)
     recomputed = ", ".join(map(str, sizes)) or "none"
-    if sizes == [value]:
-        return recomputed, REPRODUCED, f"{k} of n rounds to {printed} only for n = {value} (n up to {max_n})."
-    if value in sizes:
-        return recomputed, CONSISTENT, f"{k} of n rounds to {printed} for n = {recomputed}; the printed {value} is one of them."
-    return recomputed, INCONSISTENT, f"{k} of {value} is {100 * k / value:.1f}%, not {printed}; n = {recomputed} would give it."
+    return _among(sizes, value, recomputed, (
+        f"{k} of n rounds to {printed} only for n = {value} (n up to {max_n}).",
+        f"{k} of n rounds to {printed} for n = {recomputed}; the printed {value} is one of them.",
+        f"{k} of {value} is {100 * k / value:.1f}%, not {printed}; n = {recomputed} would give it."))
 
 
 @check("mskpain_attainable_in_groups")
