@@ -16,7 +16,7 @@ notebooks:
       scale: {type: float, default: 1.0, min: 0, max: 10, description: Multiplier.}
       method: {type: str, default: a, choices: [a, b], description: A choice.}
       fail: {type: bool, default: false, description: Raise in the third cell.}
-      sizes: {type: "list[int]", default: [1, 2], min: 1, description: Sizes.}
+      sizes: {type: "list[int]", default: [1, 2], min: 1, max_items: 4, description: Sizes.}
 """
 
 DEMO_NOTEBOOK = """
