@@ -95,3 +95,43 @@ def mini_project(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("COMPENDIUM_ROOT", str(root))
     manifest.write(root / "data")
     return root
+
+
+MINI_BOOK_FILES = {
+    "_config.yml": """
+        title: Mini book
+        author: Tests
+        only_build_toc_files: true
+        execute:
+          execute_notebooks: "off"
+        bibtex_bibfiles:
+          - data/references.bib
+        sphinx:
+          config:
+            suppress_warnings: ["mystnb.unknown_mime_type"]
+        """,
+    "_toc.yml": """
+        format: jb-book
+        root: intro
+        chapters:
+          - file: methods
+          - file: reproduce
+          - file: cite
+          - file: chapters/demo/main
+        """,
+    "intro.md": "# Mini book\n\nAn introduction.\n",
+    "methods.md": "# Methods\n\nHow.\n",
+    "reproduce.md": "# Reproduce\n\nAgain.\n",
+    "cite.md": "# Cite\n\nThis.\n",
+    "_static/extra.css": "body { margin: 0; }\n",
+}
+
+
+@pytest.fixture
+def mini_book(mini_project: Path) -> Path:
+    """The miniature project plus the book files, so that `compendium build` renders it (a few seconds)."""
+    for name, text in MINI_BOOK_FILES.items():
+        path = mini_project / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+    return mini_project

@@ -1,13 +1,17 @@
 """The `compendium` command: list, run, build, verify, ledger, manifest, sync-params.
 
 Every input problem (unknown chapter or parameter, wrong type, out-of-range value,
-unreadable file, changed data, malformed registry row, failing cell) ends as one
-line on stderr and exit code 2; nothing already built is overwritten.
+unreadable or unwritable file, changed data, malformed registry row) ends as one line
+on stderr and exit code 2, a failing notebook as one line and exit code 1; nothing
+already built is overwritten. Ctrl-C (or SIGTERM) stops within seconds: one line,
+exit code 130 (143). A closed pipe (``compendium list | head -1``) ends quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -20,7 +24,8 @@ def _cmd_list(args: argparse.Namespace) -> None:
         for spec in group.notebooks.values():
             print(f"  {spec.name}: {spec.title}")
             for p in spec.params.values():
-                print(f"    {p.name} ({p.type}, default {p.default!r}, {p.describe_range()}): {p.description}")
+                limits = p.describe_range() + (f", {p.describe_length()}" if p.max_items else "")
+                print(f"    {p.name} ({p.type}, default {p.default!r}, {limits}): {p.description}")
 
 
 def _cmd_run(args: argparse.Namespace) -> None:
@@ -49,7 +54,9 @@ def _cmd_verify(args: argparse.Namespace) -> None:
 
 def _cmd_ledger(args: argparse.Namespace) -> None:
     from compendium.claims.ledger import main_ledger
+    from compendium.pipeline.build import verify
 
+    verify()
     main_ledger(args.out, diff=args.diff, snapshot=args.snapshot)
 
 
@@ -93,11 +100,49 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _error(message: str, code: int) -> int:
+    lines = str(message).strip().splitlines() or ["(no message)"]
+    print(f"compendium: error: {lines[0][:500]}", file=sys.stderr)
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from compendium.errors import NotebookFailed
+
     args = parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)  # a kill ends like Ctrl-C: cleanly
     try:
         args.func(args)
+        sys.stdout.flush()  # here, not at exit, so that a full disk is reported
+    except KeyboardInterrupt as exc:
+        signum = exc.args[0] if exc.args and isinstance(exc.args[0], int) else signal.SIGINT
+        print(f"compendium: interrupted ({signal.Signals(signum).name}); finished outputs kept", file=sys.stderr)
+        return 128 + signum
+    except BrokenPipeError:  # the reader stopped reading (| head): nothing to report
+        _silence_stdout()
+        return 128 + signal.SIGPIPE
+    except NotebookFailed as exc:
+        return _error(exc, 1)
     except ValueError as exc:  # CompendiumError and the library's argument errors
-        print(f"compendium: error: {exc}", file=sys.stderr)
-        return 2
+        return _error(exc, 2)
+    except OSError as exc:  # unwritable _build, full disk, …
+        if exc.filename is None:  # a failed write to stdout (> /dev/full) would fail again at exit
+            _silence_stdout()
+        where = f"{exc.filename}: " if exc.filename else "cannot write output: "
+        return _error(f"{where}{exc.strerror or exc}", 2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0

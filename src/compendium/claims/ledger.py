@@ -8,8 +8,6 @@ with ``HTML(ledger_table_html(ledger_slice(document)))``; the appendix shows the
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from dataclasses import fields
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,6 +23,7 @@ from compendium.claims.printed import printed_number, reported_for_checks
 from compendium.claims.registry import NONE, REFERENCE, Claim, load_registry
 from compendium.errors import CompendiumError
 from compendium.paths import build_dir
+from compendium.pipeline.files import write_output
 
 COLUMNS = ("claim_id", "document", "location", "quantity", "reported", "recomputed", "verdict", "note", "registry")
 HEADINGS = ("Claim", "Document", "Location", "Quantity", "Reported", "Recomputed", "Verdict", "Note")
@@ -120,18 +119,9 @@ def write_ledger(path: Path | str | None = None, claims: list[Claim] | None = No
 
 
 def _write_csv(frame: pd.DataFrame, path: Path | str | None) -> Path:
-    path = Path(path) if path is not None else build_dir() / "ledger" / "claims.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A temporary file in the same folder, then a rename: readers never see half a ledger.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            frame.to_csv(stream, index=False, lineterminator="\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    # Atomic for regular files (readers never see half a ledger); devices written through.
+    path = build_dir() / "ledger" / "claims.csv" if path is None else path
+    return write_output(path, frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
 
 
 def verdict_counts(df: pd.DataFrame) -> pd.DataFrame:

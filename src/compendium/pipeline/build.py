@@ -4,24 +4,31 @@ Layout under ``_build/``::
 
     executed/<group>/<notebook>/   the book's own outputs (default parameters), one folder per notebook
     runs/<group>/<hash>/           `compendium run` outputs with other parameters; never read by the book
-    ledger/claims.csv              the claims ledger
+    ledger/claims.csv              the claims ledger (claims.csv.inputs.json: what it was computed from)
     stage/                         a copy of the book sources with each notebook replaced by its executed .ipynb
     html/                          the rendered book
+
+One build at a time: a second ``compendium build`` waits for the first, then finds its
+outputs fresh (even with ``--force``, outputs completed after it started count as fresh).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 from tqdm import tqdm
 
 from compendium.errors import CompendiumError
 from compendium.paths import build_dir, data_dir, project_root
-from compendium.pipeline import cache, execute, manifest
+from compendium.pipeline import cache, execute, files, manifest
 from compendium.pipeline.params import NotebookSpec, all_groups
 
 # Book sources copied into the stage besides the notebook groups.
@@ -62,11 +69,14 @@ def stale_notebooks(force: bool = False) -> list[tuple[NotebookSpec, str]]:
     return todo
 
 
-def execute_stale(force: bool = False) -> list[str]:
+def execute_stale(force: bool = False, started: float | None = None) -> list[str]:
+    """Execute every stale book notebook; with ``force``, every one not completed since ``started``."""
+    started = time.time() if started is None else started
     todo = stale_notebooks(force)
     with tqdm(total=len(todo), desc="executing", unit="notebook", disable=not todo, file=sys.stderr) as bar:
         execute.execute_all(
-            [dict(spec=spec, params=spec.defaults(), out_dir=executed_dir(spec), key=key) for spec, key in todo],
+            [dict(spec=spec, params=spec.defaults(), out_dir=executed_dir(spec), key=key,
+                  fresh_since=started if force else None) for spec, key in todo],
             progress=bar,
         )
     return [spec.label for spec, _ in todo]
@@ -80,20 +90,39 @@ def _copy_if_changed(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def ledger_csv() -> Path:
-    """The ledger CSV, recomputed only when ``src/``, the data or the lock changed: nothing else enters it."""
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def ledger_csv(force: bool = False) -> Path:
+    """The ledger CSV, recomputed from verified data when ``src/``, the data or the lock changed.
+
+    Beside it, ``claims.csv.inputs.json`` records the data manifest's sha256 and the CSV's
+    own; a CSV whose record is missing or differs (say, one `compendium ledger` wrote from
+    data edited since) is recomputed, never published. ``force`` always recomputes.
+    """
     from compendium.claims.ledger import write_ledger
 
+    manifest.check()
     path = build_dir() / "ledger" / "claims.csv"
-    key_file = path.with_name(f"{path.name}.{execute.KEY_FILE}")
-    shared = cache.shared_inputs_digest()
-    if not (path.exists() and key_file.exists() and key_file.read_text(encoding="utf-8") == shared):
-        write_ledger(path)
-        key_file.write_text(shared, encoding="utf-8")
+    record_file = path.with_name(f"{path.name}.inputs.json")
+    expected = {"data_manifest_sha256": manifest.digest(), "inputs_sha256": cache.shared_inputs_digest()}
+    with files.locked(path):
+        try:
+            record = json.loads(record_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            record = {}
+        if force or record != {**expected, "csv_sha256": _sha256(path)}:
+            write_ledger(path)
+            record = {**expected, "csv_sha256": _sha256(path)}
+            files.atomic_write(record_file, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
     return path
 
 
-def stage() -> Path:
+def stage(force: bool = False) -> Path:
     """Mirror the book sources into ``_build/stage``, notebooks replaced by their executed versions."""
     root, staged = project_root(), build_dir() / "stage"
     wanted: set[Path] = set()
@@ -109,7 +138,7 @@ def stage() -> Path:
         for path in sorted((root / name).rglob("*")):
             if path.is_file():
                 place(path, path.relative_to(root))
-    place(ledger_csv(), Path("appendix/claims.csv"))
+    place(ledger_csv(force), Path("appendix/claims.csv"))
     for group in all_groups().values():
         notebook_sources = {spec.source for spec in group.notebooks.values()}
         rel_dir = group.directory.relative_to(root)
@@ -136,6 +165,40 @@ def stage_digest(staged: Path) -> str:
     return digest.hexdigest()
 
 
+# Sphinx adds a "?v=<checksum>" to a stylesheet only if it already sits in the output
+# folder when a page is written: myst-nb's (whose name already holds its content hash)
+# is copied after the pages, so a cold build lacks the query and an incremental one has it.
+_MYSTNB_CSS_QUERY = re.compile(rb"(_static/mystnb\.[0-9a-f]+\.css)\?v=[0-9a-f]+")
+
+
+def _copy_rendered(source: str, target: str) -> None:
+    if source.endswith(".html"):
+        Path(target).write_bytes(_MYSTNB_CSS_QUERY.sub(rb"\1", Path(source).read_bytes()))
+    else:
+        shutil.copy2(source, target)
+
+
+def _publish_html(rendered: Path, html: Path) -> None:
+    """Copy the renderer's output to ``html`` in one rename; on failure the old book stays."""
+    tmp = Path(tempfile.mkdtemp(dir=html.parent, prefix=".html.", suffix=".partial"))
+    try:
+        shutil.copytree(rendered, tmp, dirs_exist_ok=True, copy_function=_copy_rendered)
+        old = html.with_name(".html.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if html.exists():
+            html.rename(old)
+        tmp.rename(html)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, shutil.Error):  # copytree collects (source, target, reason) per file
+            source, _, reason = exc.args[0][0]
+            raise CompendiumError(f"cannot copy the rendered book to {html}: {reason} ({source})") from None
+        if isinstance(exc, OSError):
+            raise CompendiumError(f"cannot copy the rendered book to {html}: {exc.strerror or exc}") from None
+        raise
+
+
 def render(staged: Path) -> Path:
     """Run ``jupyter-book build`` on the stage (execution off, warnings are errors)."""
     html = build_dir() / "html"
@@ -144,14 +207,18 @@ def render(staged: Path) -> Path:
     if (html / "index.html").exists() and stamp.exists() and stamp.read_text() == digest:
         return html  # nothing the renderer reads has changed
     output = build_dir() / "render"
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("jupyter-book")), "build", str(staged),
-            "--path-output", str(output), "-W", "-n", "--keep-going",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    try:
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("jupyter-book")), "build", str(staged),
+                "--path-output", str(output), "-W", "-n", "--keep-going",
+            ],
+            capture_output=True,
+            text=True,
+        )
+    except BaseException:  # Ctrl-C: Sphinx's saved state may be half-written; start afresh next time
+        shutil.rmtree(output, ignore_errors=True)
+        raise
     if result.returncode != 0:
         # Sphinx would not re-report these warnings on an incremental rebuild: start afresh next time.
         shutil.rmtree(output, ignore_errors=True)
@@ -159,16 +226,15 @@ def render(staged: Path) -> Path:
         problems = [line for line in (result.stdout + result.stderr).splitlines() if "WARNING" in line or "ERROR" in line]
         first = problems[0].strip() if problems else f"exit code {result.returncode}"
         raise CompendiumError(f"jupyter-book build failed ({len(problems)} warning(s)/error(s)); first: {first}")
-    tmp = html.with_name("html.partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(output / "_build" / "html", tmp)
-    shutil.rmtree(html, ignore_errors=True)
-    tmp.rename(html)
+    _publish_html(output / "_build" / "html", html)
     stamp.write_text(digest)
     return html
 
 
 def build(force: bool = False) -> Path:
+    """Verify the inputs, execute stale notebooks, stage and render (``force``: recompute everything)."""
+    started = time.time()
     verify()
-    execute_stale(force)
-    return render(stage())
+    with files.locked(build_dir() / "book"):
+        execute_stale(force, started)
+        return render(stage(force))

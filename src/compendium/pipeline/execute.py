@@ -1,33 +1,48 @@
 """Execute one notebook with papermill into an output folder, atomically and deterministically.
 
-The notebook runs in a temporary sibling folder (its working directory, where its
-figures land); only when every cell has succeeded is that folder renamed over the
-previous output, so a failing run never destroys a good one. Execution metadata
-(timestamps, durations, random cell ids) is stripped so that the same parameters
+The notebook runs in a temporary sibling folder of its own (its working directory, where
+its figures land); only when every cell has succeeded is that folder renamed over the
+previous output, so a failing or interrupted run never destroys a good one. The cache key
+is written last and lists the sha256 of every file it vouches for; it is checked again
+when read, so an incomplete folder is never trusted. One lock per output folder makes a
+second process with the same job wait and then reuse the first one's result. Execution
+metadata (timestamps, durations, random cell ids) is stripped so that the same parameters
 give the same bytes.
+
+Kernels run in sessions of their own (jupyter_client's default), so a Ctrl-C reaches only
+this process: :func:`execute_all` then cancels queued notebooks and kills running kernels.
+Kernel stderr (log chatter such as "running over TCP without encryption") goes to a file
+and is shown only when the kernel dies.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
 import re
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+import signal
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
 import jupytext
 import nbformat
 import papermill
+from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
-from compendium.errors import CompendiumError
+from compendium.errors import CompendiumError, NotebookFailed
 from compendium.paths import project_root
-from compendium.pipeline import standalone
+from compendium.pipeline import files, standalone
 from compendium.pipeline.params import NotebookSpec, parameters_cell_source
 
 KEY_FILE = "cache-key"
+KERNEL_LOG = ".kernel-stderr.log"
 # Notebooks executed at once; the machines this book is built on have two cores.
 PARALLEL_KERNELS = 2
 PARAMS_FILE = "params.json"
@@ -72,6 +87,85 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nbformat.reads(_ADDRESS.sub(" at 0x0>", text), as_version=4)
 
 
+# Set while an interrupted execute_all stops its kernels: no new kernel may start.
+_stopping = threading.Event()
+_kernels: set["_TrackedKernelManager"] = set()
+_kernels_lock = threading.Lock()
+
+
+class _TrackedKernelManager(AsyncKernelManager):
+    """A kernel manager that sends the kernel's stderr to ``stderr_path`` and can be killed from outside."""
+
+    stderr_path: Path
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        if _stopping.is_set():
+            raise RuntimeError("interrupted before the kernel started")
+        with open(self.stderr_path, "ab") as log:
+            await super()._async_launch_kernel(kernel_cmd, **{**kw, "stderr": log})
+        with _kernels_lock:
+            _kernels.add(self)
+        if _stopping.is_set():
+            _kill(self)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        with _kernels_lock:
+            _kernels.discard(self)
+        await super()._async_cleanup_resources(restart=restart)
+
+
+def _kill(manager: _TrackedKernelManager) -> None:
+    process = getattr(manager.provisioner, "process", None)
+    if process is not None and process.poll() is None:
+        try:  # the kernel leads its own session: kill it with any children it started
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _kill_all_kernels() -> None:
+    with _kernels_lock:
+        running = list(_kernels)
+    for manager in running:
+        _kill(manager)
+
+
+def _kernel_error(work: Path) -> str:
+    """The last line the kernel wrote to stderr, as a hint when it died."""
+    try:
+        lines = (work / KERNEL_LOG).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    lines = [line.strip() for line in lines if line.strip() and "without encryption" not in line]
+    return f" (kernel: {lines[-1][:200]})" if lines else ""
+
+
+def _file_digests(folder: Path) -> list[str]:
+    return [
+        f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(folder).as_posix()}"
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != KEY_FILE
+    ]
+
+
+def stored_key(out_dir: Path, fresh_since: float | None = None) -> str | None:
+    """The cache key of ``out_dir`` if every file it vouches for is there, unchanged (else None).
+
+    With ``fresh_since`` (a ``time.time()``), a key written before that moment counts as absent.
+    """
+    path = out_dir / KEY_FILE
+    try:
+        key, *listed = path.read_text(encoding="utf-8").splitlines()
+        if fresh_since is not None and path.stat().st_mtime < fresh_since:
+            return None
+    except (OSError, ValueError):
+        return None
+    notebook = f"  {out_dir.name}.ipynb"
+    if not any(line.endswith(notebook) for line in listed) or listed != _file_digests(out_dir):
+        return None
+    return key
+
+
 def execute(
     spec: NotebookSpec,
     params: dict[str, Any],
@@ -79,33 +173,51 @@ def execute(
     key: str,
     banner: str | None = None,
     standalone_html: bool = False,
+    fresh_since: float | None = None,
 ) -> Path:
     """Run ``spec`` with ``params`` (the notebook's own subset is used) into ``out_dir``.
 
-    Returns the executed notebook's path. Raises :class:`CompendiumError` naming the
+    ``out_dir`` must be named after the notebook. If it already holds a complete output
+    with ``key`` (written after ``fresh_since``, when given), that output is kept, also when
+    another process finished it while this one waited for the folder's lock.
+
+    Returns the executed notebook's path. Raises :class:`NotebookFailed` naming the
     notebook and cell when a cell fails; ``out_dir`` is then left as it was.
     """
+    target_name = f"{spec.name}.ipynb"
+    with files.locked(out_dir):
+        if stored_key(out_dir, fresh_since) == key:
+            return out_dir / target_name
+        for leftover in out_dir.parent.glob(f".{out_dir.name}.*.partial"):  # from a killed run
+            shutil.rmtree(leftover, ignore_errors=True)
+        work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".partial"))
+        try:
+            _execute_into(spec, params, work, work / target_name, key, banner, standalone_html)
+            _swap_into_place(work, out_dir)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+    return out_dir / target_name
+
+
+def _execute_into(spec, params, work: Path, target: Path, key: str, banner, standalone_html: bool) -> None:
     nb = normalise(load_source(spec))
     own = {name: params[name] for name in spec.params}
     overrides = {k: v for k, v in own.items() if v != spec.params[k].default}
     if banner:
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(banner))
         nb = normalise(nb)
-
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = out_dir.parent / f".{out_dir.name}.partial"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
-    target = work / f"{spec.name}.ipynb"
     os.environ.setdefault("COMPENDIUM_ROOT", str(project_root()))
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    manager = type("KernelManager", (_TrackedKernelManager,), {"stderr_path": work / KERNEL_LOG})
     try:
         papermill.execute_notebook(
             nb,
             str(target),
             parameters=overrides,
             kernel_name="python3",
+            kernel_manager_class=manager,
             # The kernel's working directory, set per client: papermill's cwd= would chdir the
             # whole process, which races when two notebooks start at once.
             resources={"metadata": {"path": str(work)}},
@@ -113,13 +225,16 @@ def execute(
             log_output=False,
         )
     except PapermillExecutionError as exc:
-        shutil.rmtree(work, ignore_errors=True)
-        raise CompendiumError(
+        raise NotebookFailed(
             f"{spec.label}: cell {exc.cell_index} failed: {exc.ename}: {exc.evalue}"
         ) from None
     except Exception as exc:  # kernel died, could not start, …: still one line, old output kept
-        shutil.rmtree(work, ignore_errors=True)
-        raise CompendiumError(f"{spec.label}: execution failed: {exc.__class__.__name__}: {exc}") from None
+        if _stopping.is_set():
+            raise KeyboardInterrupt from None
+        raise NotebookFailed(
+            f"{spec.label}: execution failed: {exc.__class__.__name__}: {exc}{_kernel_error(work)}"
+        ) from None
+    (work / KERNEL_LOG).unlink(missing_ok=True)
 
     executed = nbformat.read(target, as_version=4)
     if os.environ.get("COMPENDIUM_TIMING"):
@@ -130,9 +245,8 @@ def execute(
     if standalone_html:
         target.with_suffix(".html").write_text(standalone.to_html(executed), encoding="utf-8")
     (work / PARAMS_FILE).write_text(json.dumps(own, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    (work / KEY_FILE).write_text(key + "\n", encoding="utf-8")
-    _swap_into_place(work, out_dir)
-    return out_dir / target.name
+    # Last, and only now that every file is complete: the key and what it vouches for.
+    (work / KEY_FILE).write_text("\n".join([key, *_file_digests(work)]) + "\n", encoding="utf-8")
 
 
 def execute_all(jobs: list[dict], progress=None) -> None:
@@ -140,10 +254,13 @@ def execute_all(jobs: list[dict], progress=None) -> None:
 
     Every job runs even if another fails; then the first failure is raised, so each
     notebook that could be executed keeps its new output and each failed one its old.
+    On Ctrl-C (or SIGTERM turned into KeyboardInterrupt) queued jobs are cancelled,
+    running kernels killed, their partial folders removed, and the interrupt re-raised.
     """
     failures = []
-    with ThreadPoolExecutor(max_workers=PARALLEL_KERNELS) as pool:
-        futures = [pool.submit(execute, **job) for job in jobs]
+    pool = ThreadPoolExecutor(max_workers=PARALLEL_KERNELS)
+    futures = [pool.submit(execute, **job) for job in jobs]
+    try:
         for future in futures:
             try:
                 future.result()
@@ -151,19 +268,29 @@ def execute_all(jobs: list[dict], progress=None) -> None:
                 failures.append(exc)
             if progress is not None:
                 progress.update()
+    except BaseException:
+        _stopping.set()
+        for future in futures:
+            future.cancel()
+        client_log = logging.getLogger("papermill")  # would log "Kernel died …" for each kill
+        level = client_log.level
+        client_log.setLevel(logging.CRITICAL)
+        _kill_all_kernels()
+        wait(futures)  # running jobs end within a second or two of their kernel's death
+        client_log.setLevel(level)
+        _stopping.clear()
+        raise
+    finally:
+        pool.shutdown(wait=True)
     if failures:
         raise failures[0]
 
 
 def _swap_into_place(new: Path, out_dir: Path) -> None:
+    """Replace ``out_dir`` by ``new`` (caller holds the folder's lock)."""
     old = out_dir.parent / f".{out_dir.name}.old"
     shutil.rmtree(old, ignore_errors=True)
     if out_dir.exists():
         out_dir.rename(old)
     new.rename(out_dir)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def stored_key(out_dir: Path) -> str | None:
-    path = out_dir / KEY_FILE
-    return path.read_text(encoding="utf-8").strip() if path.exists() else None

@@ -41,6 +41,14 @@ def write(root: Path | None = None) -> Path:
     return path
 
 
+def digest(root: Path | None = None) -> str:
+    """sha256 of the manifest file itself: one value naming the whole state of ``data/``."""
+    path = (root or data_dir()) / MANIFEST_NAME
+    if not path.exists():
+        raise CompendiumError(f"{path} is missing: run `compendium manifest` to create it")
+    return sha256_file(path)
+
+
 def read(root: Path | None = None) -> dict[str, str]:
     path = (root or data_dir()) / MANIFEST_NAME
     if not path.exists():

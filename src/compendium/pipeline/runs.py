@@ -1,10 +1,14 @@
 """`compendium run`: execute one chapter with a reader's own parameters, apart from the book.
 
-Outputs go to ``_build/runs/<chapter>/<short hash>/`` (the hash is of the cache key,
-so the same parameters land in the same folder): each executed notebook, a
-standalone HTML page of it, ``params.json`` and ``figures/``. When any parameter
-differs from its default, the first cell of every notebook is a banner listing those
-differences, so a page can never be mistaken for the book's own.
+Outputs go to ``_build/runs/<chapter>/<short hash>/`` (the hash is of the cache keys,
+so the same parameters land in the same folder): ``params.json``, and per notebook a
+folder with the executed notebook, a standalone HTML page of it and ``figures/``. When
+any parameter differs from its default, the first cell of every notebook is a banner
+listing those differences, so a page can never be mistaken for the book's own.
+
+:func:`run_params` is the reusable unit (``compendium sweep`` runs one per grid point):
+given validated parameters it produces the run folder, reusing complete notebooks,
+safely when several processes ask for the same folder at once.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from compendium.paths import build_dir
-from compendium.pipeline import cache, execute
+from compendium.pipeline import cache, execute, files
 from compendium.pipeline.params import NotebookGroup, read_params_file, resolve
 
 
@@ -33,14 +37,20 @@ def banner(group: NotebookGroup, params: dict[str, Any]) -> str | None:
     )
 
 
-def run_chapter(group: NotebookGroup, pairs: list[str] | None = None, params_file: Path | None = None) -> Path:
-    """Validate the overrides, execute every notebook of ``group``, return the run folder."""
-    file_values = read_params_file(params_file) if params_file else None
-    params = resolve(group, pairs, file_values)
-    shared = cache.shared_inputs_digest()
+def run_params(group: NotebookGroup, params: dict[str, Any], shared: str | None = None) -> Path:
+    """Execute every notebook of ``group`` with ``params`` (already validated by :func:`resolve`).
+
+    Returns ``_build/runs/<group>/<hash>/``. Notebooks whose complete output is already
+    there are not re-run; each notebook folder is written atomically under its own lock,
+    so two processes (or Dask workers) asking for the same run share one execution.
+    ``shared`` is :func:`cache.shared_inputs_digest`, computed once by a caller running many.
+    """
+    shared = shared or cache.shared_inputs_digest()
     keys = {name: cache.notebook_key(spec, params, shared) for name, spec in group.notebooks.items()}
     run_id = hashlib.sha256("".join(sorted(keys.values())).encode()).hexdigest()[:12]
     run_dir = build_dir() / "runs" / group.name / run_id
+    # First: the folder always says which parameters made it, even if interrupted later.
+    files.atomic_write(run_dir / "params.json", (json.dumps(params, indent=2, sort_keys=True) + "\n").encode())
     text = banner(group, params)
     stale = [(spec, run_dir / name, keys[name]) for name, spec in group.notebooks.items()
              if execute.stored_key(run_dir / name) != keys[name]]
@@ -48,6 +58,11 @@ def run_chapter(group: NotebookGroup, pairs: list[str] | None = None, params_fil
         [dict(spec=spec, params=params, out_dir=out, key=key, banner=text, standalone_html=True)
          for spec, out, key in stale]
     )
-    (run_dir / "params.json").write_text(json.dumps(params, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return run_dir
+
+
+def run_chapter(group: NotebookGroup, pairs: list[str] | None = None, params_file: Path | None = None) -> Path:
+    """Validate the overrides (``name=value`` pairs over a params file), then :func:`run_params`."""
+    file_values = read_params_file(params_file) if params_file else None
+    return run_params(group, resolve(group, pairs, file_values))
 

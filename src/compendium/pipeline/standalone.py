@@ -5,6 +5,10 @@ figures; nbconvert knows nothing of glue. So for `compendium run` pages, glued
 outputs are turned back into ordinary outputs, ``{glue:text}`key:fmt``` roles are
 replaced by their formatted values, and ``{glue:figure}`` blocks by the figure and
 its caption. (myst-nb offers no such export of its own.)
+
+The page must read offline, like the book: nbconvert's lab template loads require.js,
+MathJax and Mermaid from a CDN, so all three are left out (the book's pages use no TeX
+math, widgets or diagrams; a formula would show as its TeX source).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import copy
 import functools
 import re
 
+import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 
@@ -54,10 +59,20 @@ def _paste(text: str, glued: dict[str, dict]) -> str:
     return _ROLE.sub(role, _FIGURE.sub(figure, text))
 
 
+_OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
 @functools.lru_cache(maxsize=1)
 def _exporter() -> HTMLExporter:
     # Compiling the templates costs about a third of a second per exporter: make one.
-    return HTMLExporter()
+    return HTMLExporter(
+        extra_loaders=[jinja2.DictLoader({"compendium-offline.html.j2": _OFFLINE_TEMPLATE})],
+        template_file="compendium-offline.html.j2",
+    )
 
 
 def to_html(nb: nbformat.NotebookNode) -> str:
