@@ -102,7 +102,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _error(message: str, code: int) -> int:
     lines = str(message).strip().splitlines() or ["(no message)"]
-    print(f"compendium: error: {lines[0][:500]}", file=sys.stderr)
+    print(f"compendium: error: {lines[0]}", file=sys.stderr)
     return code
 
 

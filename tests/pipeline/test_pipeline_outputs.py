@@ -127,11 +127,27 @@ def test_build_folder_that_is_a_file_is_one_line(mini_project, capsys):
     assert "_build" in err and ("Not a directory" in err or "File exists" in err)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders")
-def test_read_only_build_folder_is_one_line(mini_project, capsys):
-    (mini_project / "_build").mkdir()
-    (mini_project / "_build").chmod(0o500)
-    assert "Permission denied" in one_line(capsys, ["ledger"])
+def read_only_mount_works(tmp_path) -> bool:
+    folder = tmp_path / "probe"
+    folder.mkdir()
+    script = f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder}"
+    return subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize("command", [["ledger"], ["run", "demo"], ["build", "--force"]])
+def test_read_only_build_folder_is_one_line(mini_project, tmp_path, command):
+    """Root ignores file modes, so the folder is made read-only by a private read-only mount."""
+    if not read_only_mount_works(tmp_path):
+        pytest.skip("needs unshare and mount (a private mount namespace)")
+    build_folder = mini_project / "_build"
+    (build_folder / "ledger").mkdir(parents=True)
+    args = " ".join(command)
+    script = (f"mount --bind {build_folder} {build_folder} && mount -o remount,ro,bind {build_folder} && "
+              f"exec {sys.executable} -m compendium {args}")
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True,
+                            env={**os.environ, "COMPENDIUM_ROOT": str(mini_project)})
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Read-only file system" in result.stderr, result.stderr
 
 
 def test_full_disk_while_publishing_html_is_one_line_and_keeps_the_old_book(tmp_path, monkeypatch):
