@@ -26,6 +26,7 @@ from compendium.claims.ledger import (
 from compendium.claims.registry import load_registry
 from compendium.errors import CompendiumError
 from compendium.paths import project_root
+from compendium.pipeline import manifest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Hand-worked verdicts of the fixture registry (see the comments in its YAML files).
@@ -49,6 +50,7 @@ def root(tmp_path, monkeypatch):
     shutil.copytree(FIXTURES / "tables", tmp_path / "data" / "tables")
     shutil.copy(FIXTURES / "references.bib", tmp_path / "data" / "references.bib")
     monkeypatch.setenv("COMPENDIUM_ROOT", str(tmp_path))
+    manifest.write(tmp_path / "data")  # `compendium ledger` verifies data/ against it first
     return tmp_path
 
 
@@ -175,6 +177,7 @@ def test_compendium_ledger_end_to_end(tmp_path):
 def test_compendium_ledger_reports_a_bad_row_in_one_line(root):
     path = root / "data" / "claims" / "ucla-psma-pet.yaml"
     path.write_text(path.read_text().replace("variant: exact", "variant: exakt"))
+    manifest.write(root / "data")  # an intended edit, so the row itself is what is refused
     done = subprocess.run([sys.executable, "-m", "compendium", "ledger"], capture_output=True, text=True,
                           cwd=project_root(), timeout=120)
     assert done.returncode == 2
