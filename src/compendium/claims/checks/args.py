@@ -36,9 +36,17 @@ def printed_text(claim) -> str:
     return reported.text if isinstance(reported, Reported) else str(reported)
 
 
+FIGURE = "figure:"  # an argument "figure:<id>" is that figure of data/tables/quoted-figures.csv
+
+
 def number(name: str, value) -> float:
-    """A numeric argument: a plain number, a printed number, or a resolved ``"@claim"``."""
-    if isinstance(value, str):
+    """A numeric argument: a plain number, a printed number, a resolved ``"@claim"``, or
+    ``"figure:<id>"``, a stored outside figure."""
+    if isinstance(value, str) and value.startswith(FIGURE):
+        from compendium.claims.tables import quoted_figure
+
+        value = quoted_figure(value[len(FIGURE):]).value
+    elif isinstance(value, str):
         value = printed_number(value)
     if isinstance(value, Reported):
         value = value.value

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 
-from compendium.claims.checks import INCONSISTENT, REPRODUCED, UNVERIFIABLE, args, check
+from compendium.claims.checks import CONSISTENT, INCONSISTENT, REPRODUCED, UNVERIFIABLE, args, check
+from compendium.claims.choices import TRUNCATING
 
 @check("psma_rank")
 def psma_rank(claim, counts, site, readings=None):
@@ -39,9 +40,9 @@ def psma_rank(claim, counts, site, readings=None):
 
 @check("psma_round_figure")
 def psma_round_figure(claim, value):
-    """A round figure printed for an exact published ``value``: rounded or truncated to its zeros.
-
-    The precision is the printed number's trailing zeros ("191,000" is to the thousand).
+    """A round figure printed for an exact published ``value`` (a quote: consistent when it
+    matches). The precision is the printed number's trailing zeros ("191,000" is to the
+    thousand); a figure cut to its zeros matches only under the run's truncating rounding rule.
     """
     exact = args.number("value", value)
     printed = args.printed(claim)
@@ -50,12 +51,12 @@ def psma_round_figure(claim, value):
     rounded, truncated = math.floor(exact / unit + 0.5) * unit, math.floor(exact / unit) * unit
     recomputed = f"{exact:,.0f}"
     if printed.value == rounded:
-        return recomputed, REPRODUCED, f"{exact:,.0f} rounded to the nearest {unit:,} is {rounded:,}."
+        return recomputed, CONSISTENT, f"The source's {exact:,.0f} rounded to the nearest {unit:,} is {rounded:,}, as quoted."
     if printed.value == truncated:
-        return recomputed, REPRODUCED, (
-            f"{exact:,.0f} rounds to {rounded:,}; the printed {printed.value:,.0f} is the figure truncated "
-            f"to whole {unit:,}s ({exact - truncated:,.0f} below the source)."
-        )
+        cut = f"the printed {printed.value:,.0f} is the figure truncated to whole {unit:,}s ({exact - truncated:,.0f} below the source)"
+        if args.choices(claim).rounding == TRUNCATING.rounding:
+            return recomputed, CONSISTENT, f"{exact:,.0f} rounds to {rounded:,}; {cut}, as this run's rounding rule allows."
+        return recomputed, INCONSISTENT, f"{exact:,.0f} rounds to {rounded:,}; {cut}, a rule the page does not state."
     return recomputed, INCONSISTENT, (
         f"The source gives {exact:,.0f}, which prints as {rounded:,} (rounded) or {truncated:,} (truncated), "
         f"not {printed.value:,.0f}."
@@ -71,7 +72,7 @@ def psma_lower_bound(claim, value):
              "<=": exact <= printed.value}.get(printed.relation)
     if holds is None:
         raise ValueError(f"reported must be a bound such as '>33,000', got {printed.text!r}")
-    verdict = REPRODUCED if holds else INCONSISTENT
+    verdict = CONSISTENT if holds else INCONSISTENT  # a quoted bound that holds: possible, not recomputed
     return f"{exact:,.0f}", verdict, (
         f"The source gives {exact:,.0f}, which {'satisfies' if holds else 'does not satisfy'} "
         f"{printed.relation} {printed.value:,.0f}."
