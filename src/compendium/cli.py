@@ -1,4 +1,4 @@
-"""The `compendium` command: list, run, build, verify, ledger, manifest, sync-params.
+"""The `compendium` command: list, run, sweep, build, verify, ledger, manifest, sync-params.
 
 Every input problem (unknown chapter or parameter, wrong type, out-of-range value,
 unreadable or unwritable file, changed data, malformed registry row) ends as one line
@@ -37,6 +37,23 @@ def _cmd_run(args: argparse.Namespace) -> None:
     verify()
     run_dir = run_chapter(group, args.param, Path(args.params_file) if args.params_file else None)
     print(run_dir)
+
+
+def _cmd_sweep(args: argparse.Namespace) -> None:
+    from functools import partial
+
+    from compendium.pipeline.build import verify
+    from compendium.pipeline.cluster import dask_client
+    from compendium.pipeline.sweep import parse_grid, select, sweep
+
+    group = select(args.target)
+    grid = parse_grid(group, args.grid, Path(args.params_file) if args.params_file else None)
+    verify()
+    result = sweep(args.target, grid, partial(dask_client, args.scheduler, args.workers))
+    if result.failures:
+        print(f"compendium: {len(result.failures)} grid point(s) failed; finished points are kept", file=sys.stderr)
+        raise SystemExit(1)
+    print(result.folder / "results.csv")
 
 
 def _cmd_build(args: argparse.Namespace) -> None:
@@ -82,6 +99,15 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE")
     run.add_argument("--params-file", metavar="FILE", help="JSON or YAML mapping of parameters")
     run.set_defaults(func=_cmd_run)
+    sweep = sub.add_parser("sweep", help="run a chapter over a grid of parameters on Dask")
+    sweep.add_argument("target", metavar="CHAPTER[/NOTEBOOK]")
+    sweep.add_argument("-g", "--grid", action="append", default=[], metavar="NAME=V1,V2,...",
+                       help="values of one parameter (';' between values of a list parameter); the grid is the product")
+    sweep.add_argument("--params-file", metavar="FILE", help="YAML or JSON: name -> value (fixed) or list of values (swept)")
+    where = sweep.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, e.g. tcp://host:8786")
+    where.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: one per core)")
+    sweep.set_defaults(func=_cmd_sweep)
     build = sub.add_parser("build", help="execute stale notebooks and render the book")
     build.add_argument("--force", action="store_true", help="re-execute every notebook")
     build.set_defaults(func=_cmd_build)

@@ -37,6 +37,14 @@ def banner(group: NotebookGroup, params: dict[str, Any]) -> str | None:
     )
 
 
+def run_plan(group: NotebookGroup, params: dict[str, Any], shared: str | None = None) -> tuple[Path, dict[str, str]]:
+    """The run folder for these (validated) parameters, and each notebook's cache key."""
+    shared = shared or cache.shared_inputs_digest()
+    keys = {name: cache.notebook_key(spec, params, shared) for name, spec in group.notebooks.items()}
+    run_id = hashlib.sha256("".join(sorted(keys.values())).encode()).hexdigest()[:12]
+    return build_dir() / "runs" / group.name / run_id, keys
+
+
 def run_params(group: NotebookGroup, params: dict[str, Any], shared: str | None = None) -> Path:
     """Execute every notebook of ``group`` with ``params`` (already validated by :func:`resolve`).
 
@@ -45,10 +53,7 @@ def run_params(group: NotebookGroup, params: dict[str, Any], shared: str | None 
     so two processes (or Dask workers) asking for the same run share one execution.
     ``shared`` is :func:`cache.shared_inputs_digest`, computed once by a caller running many.
     """
-    shared = shared or cache.shared_inputs_digest()
-    keys = {name: cache.notebook_key(spec, params, shared) for name, spec in group.notebooks.items()}
-    run_id = hashlib.sha256("".join(sorted(keys.values())).encode()).hexdigest()[:12]
-    run_dir = build_dir() / "runs" / group.name / run_id
+    run_dir, keys = run_plan(group, params, shared)
     # First: the folder always says which parameters made it, even if interrupted later.
     files.atomic_write(run_dir / "params.json", (json.dumps(params, indent=2, sort_keys=True) + "\n").encode())
     text = banner(group, params)

@@ -1,0 +1,48 @@
+"""One Dask ``Client`` for every many-runs command: a local cluster by default, any cluster by address.
+
+Without an address, a :class:`distributed.LocalCluster` with one single-threaded worker
+process per core (or ``workers``) is started here and closed on exit, on random ports
+and without a dashboard, so that two commands at once never collide. With
+``scheduler="tcp://HOST:PORT"`` the client joins a cluster started elsewhere
+(``dask scheduler`` / ``dask worker``, or dask-jobqueue on SLURM or PBS); its workers
+must see this project's folder, since they write their runs under ``_build/``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from compendium.errors import CompendiumError
+
+CONNECT_TIMEOUT = "10s"
+
+
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator["distributed.Client"]:
+    """Yield a connected client; a local cluster started here is closed, workers and all, on exit."""
+    from distributed import Client, LocalCluster
+
+    if scheduler and workers:
+        raise CompendiumError("--workers sizes the local cluster; it cannot be given with --scheduler")
+    if workers is not None and workers < 1:
+        raise CompendiumError(f"--workers must be at least 1, got {workers}")
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise CompendiumError(f"cannot reach the Dask scheduler at {scheduler!r} ({exc})") from None
+        with client:
+            yield client
+        return
+    with LocalCluster(
+        n_workers=workers or os.cpu_count() or 1,
+        threads_per_worker=1,  # one notebook or realisation batch per process: the work is CPU-bound
+        processes=True,
+        scheduler_port=0,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as cluster, Client(cluster) as client:
+        yield client
