@@ -1,5 +1,6 @@
 """`compendium sweep` on the miniature project: grid validation, and real Dask clusters with worker processes."""
 
+import json
 import os
 import signal
 import threading
@@ -121,3 +122,13 @@ def test_killed_worker_point_is_rescheduled_and_leaves_no_partial_folder(mini_pr
     assert not result.failures and result.executed == 2
     assert sorted(result.table["name"]) == ["demo-first", "demo-first"]
     assert not [p for p in runs.rglob(".*") if "partial" in p.name or p.name.endswith(".old")]
+
+
+@pytest.mark.slow
+def test_failing_point_is_named_the_others_finish_and_the_exit_status_says_so(mini_project, capsys):
+    assert main(["sweep", "demo", "-g", "fail=false,true", "--workers", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "point failed: fail=True: demo/main: cell" in err and "RuntimeError: asked to fail" in err
+    runs = list((mini_project / "_build/runs/demo").iterdir())
+    assert len(runs) == 1 and json.loads((runs[0] / "params.json").read_text())["fail"] is False
+    assert not (mini_project / "_build/sweeps").exists()  # no table for an incomplete sweep

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from compendium.errors import CompendiumError
+from compendium.paths import project_root
 
 CONNECT_TIMEOUT = "10s"
 
@@ -46,3 +48,36 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         silence_logs=logging.ERROR,
     ) as cluster, Client(cluster) as client:
         yield client
+
+
+@dataclass(frozen=True)
+class InProject:
+    """``function`` called in this project's checkout, wherever the task lands.
+
+    A worker started elsewhere (``dask worker``) knows nothing of ``COMPENDIUM_ROOT``;
+    the task carries it.
+    """
+
+    function: Callable
+    root: str
+
+    def __call__(self, *args, **kwargs):
+        os.environ["COMPENDIUM_ROOT"] = self.root
+        return self.function(*args, **kwargs)
+
+
+def in_project(function: Callable) -> InProject:
+    return InProject(function, str(project_root()))
+
+
+def dask_map(client) -> Callable[[Callable, Iterable], list]:
+    """A ``map`` whose calls run as tasks on ``client``'s cluster, results in input order.
+
+    For :func:`compendium.phantoms.montecarlo.realisations` (``mapper=dask_map(client)``)
+    and the ledger's robustness grid.
+    """
+
+    def mapper(function: Callable, items: Iterable) -> list:
+        return client.gather(client.map(in_project(function), list(items), pure=False))
+
+    return mapper

@@ -32,8 +32,9 @@ import nbformat
 import pandas as pd
 
 from compendium.errors import CompendiumError
-from compendium.paths import build_dir, project_root
+from compendium.paths import build_dir
 from compendium.pipeline import execute
+from compendium.pipeline.cluster import in_project
 from compendium.pipeline.params import NotebookGroup, _spec, find_group, read_params_file, resolve
 from compendium.pipeline.runs import run_plan, run_resolved
 
@@ -119,9 +120,8 @@ class SweepResult:
     failures: list[tuple[dict[str, Any], str]] = field(default_factory=list)
 
 
-def run_point(root: str, target: str, params: dict[str, Any]) -> str:
+def run_point(target: str, params: dict[str, Any]) -> str:
     """One grid point, as a task on any worker: an ordinary cached run of ``target``."""
-    os.environ["COMPENDIUM_ROOT"] = root  # a worker started elsewhere knows nothing of this project
     return str(run_resolved(select(target), params))
 
 
@@ -135,11 +135,7 @@ def sweep(target: str, grid: Grid, client_factory, progress: bool = True) -> Swe
     folders = [run_plan(grid.group, params) for params in points]
     stale = [i for i, (run_dir, keys) in enumerate(folders)
              if any(execute.stored_key(run_dir / name) != key for name, key in keys.items())]
-    failures = []
-    if stale:
-        failures = _run_on_dask(target, [points[i] for i in stale], client_factory, progress)
-    for params, _ in failures:
-        discard_partial(run_plan(grid.group, params)[0])
+    failures = _run_on_dask(grid, target, [points[i] for i in stale], client_factory, progress) if stale else []
     failed = {json.dumps(params, sort_keys=True) for params, _ in failures}
     done = [(params, run_dir) for params, (run_dir, _) in zip(points, folders)
             if json.dumps(params, sort_keys=True) not in failed]
@@ -150,25 +146,36 @@ def sweep(target: str, grid: Grid, client_factory, progress: bool = True) -> Swe
     return SweepResult(table, folder, len(stale) - len(failures), failures)
 
 
-def _run_on_dask(target: str, points: list[dict[str, Any]], client_factory, progress: bool):
+def _run_on_dask(grid: Grid, target: str, points: list[dict[str, Any]], client_factory, progress: bool):
+    """Run ``points`` as tasks; return the failed ones with their reasons.
+
+    On Ctrl-C the tasks are cancelled and the cluster closed; whatever a point that did
+    not finish left behind is removed (finished points stay).
+    """
     from distributed import as_completed
     from tqdm import tqdm
 
     failures = []
-    with client_factory() as client:
-        futures = {
-            client.submit(run_point, str(project_root()), target, params, pure=False): params for params in points
-        }
-        try:
-            with tqdm(total=len(futures), desc="sweep", unit="point", file=sys.stderr, disable=not progress) as bar:
-                for future in as_completed(futures):
-                    if future.status != "finished":
-                        failures.append((futures[future], _reason(future)))
-                        bar.write(f"point failed: {describe(futures[future], points)}: {failures[-1][1]}")
-                    bar.update()
-        except KeyboardInterrupt:
-            client.cancel(list(futures), force=True)
-            raise
+    unfinished = list(points)
+    try:
+        with client_factory() as client:
+            futures = {client.submit(in_project(run_point), target, params, pure=False): params for params in points}
+            try:
+                with tqdm(total=len(futures), desc="sweep", unit="point", file=sys.stderr, disable=not progress) as bar:
+                    for future in as_completed(futures):
+                        params = futures[future]
+                        if future.status == "finished":
+                            unfinished.remove(params)
+                        else:
+                            failures.append((params, _reason(future)))
+                            bar.write(f"point failed: {describe(params, points)}: {failures[-1][1]}")
+                        bar.update()
+            except KeyboardInterrupt:
+                client.cancel(list(futures), force=True)
+                raise
+    finally:
+        for params in unfinished:
+            discard_partial(run_plan(grid.group, params)[0])
     return failures
 
 
