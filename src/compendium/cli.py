@@ -70,6 +70,17 @@ def _cmd_verify(args: argparse.Namespace) -> None:
 
 
 def _cmd_ledger(args: argparse.Namespace) -> None:
+    from compendium.errors import CompendiumError
+
+    if not args.robustness and (args.scheduler or args.workers):
+        raise CompendiumError("--scheduler and --workers go with --robustness")
+    if args.robustness:
+        from compendium.claims.robustness import main_robustness
+        from compendium.pipeline.cluster import dask_client, dask_map
+
+        with dask_client(args.scheduler, args.workers) as client:
+            main_robustness(args.out, dask_map(client))
+        return
     from compendium.claims.ledger import main_ledger
     from compendium.pipeline.build import verify
 
@@ -90,6 +101,12 @@ def _cmd_sync_params(args: argparse.Namespace) -> None:
         print(f"rewrote the parameters cell of {path}")
 
 
+def _cluster_options(command: argparse.ArgumentParser) -> None:
+    where = command.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, e.g. tcp://host:8786")
+    where.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: one per core)")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="compendium", description=__doc__.splitlines()[0])
     sub = top.add_subparsers(dest="command", required=True)
@@ -104,9 +121,7 @@ def parser() -> argparse.ArgumentParser:
     sweep.add_argument("-g", "--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                        help="values of one parameter (';' between values of a list parameter); the grid is the product")
     sweep.add_argument("--params-file", metavar="FILE", help="YAML or JSON: name -> value (fixed) or list of values (swept)")
-    where = sweep.add_mutually_exclusive_group()
-    where.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, e.g. tcp://host:8786")
-    where.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: one per core)")
+    _cluster_options(sweep)
     sweep.set_defaults(func=_cmd_sweep)
     build = sub.add_parser("build", help="execute stale notebooks and render the book")
     build.add_argument("--force", action="store_true", help="re-execute every notebook")
@@ -116,6 +131,9 @@ def parser() -> argparse.ArgumentParser:
     ledger.add_argument("--out", metavar="PATH")
     ledger.add_argument("--diff", action="store_true", help="list verdicts that differ from ledger/verdicts.csv, one a line")
     ledger.add_argument("--snapshot", action="store_true", help="rewrite ledger/verdicts.csv from this ledger")
+    ledger.add_argument("--robustness", action="store_true",
+                        help="rerun the ledger under each alternative analysis choice (on Dask); name the verdicts that flip")
+    _cluster_options(ledger)
     ledger.set_defaults(func=_cmd_ledger)
     sub.add_parser("manifest", help="rewrite data/MANIFEST.sha256 after an intended data edit").set_defaults(
         func=_cmd_manifest
