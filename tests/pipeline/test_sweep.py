@@ -126,7 +126,9 @@ def test_killed_worker_point_is_rescheduled_and_leaves_no_partial_folder(mini_pr
 
 @pytest.mark.slow
 def test_failing_point_is_named_the_others_finish_and_the_exit_status_says_so(mini_project, capsys):
-    assert main(["sweep", "demo", "-g", "fail=false,true", "--workers", "2"]) == 1
+    with pytest.raises(SystemExit) as stopped:  # what the `compendium` script exits with
+        main(["sweep", "demo", "-g", "fail=false,true", "--workers", "2"])
+    assert stopped.value.code == 1
     err = capsys.readouterr().err
     assert "point failed: fail=True: demo/main: cell" in err and "RuntimeError: asked to fail" in err
     runs = list((mini_project / "_build/runs/demo").iterdir())

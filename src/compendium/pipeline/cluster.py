@@ -45,7 +45,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         processes=True,
         scheduler_port=0,
         dashboard_address=None,
-        silence_logs=logging.ERROR,
+        silence_logs=logging.CRITICAL,  # a failing task is reported by the command, in one line
     ) as cluster, Client(cluster) as client:
         yield client
 
@@ -81,3 +81,31 @@ def dask_map(client) -> Callable[[Callable, Iterable], list]:
         return client.gather(client.map(in_project(function), list(items), pure=False))
 
     return mapper
+
+
+def split_batches(mapper: Callable[[Callable, Iterable], Iterable], pieces: int) -> Callable[[Callable, Iterable], list]:
+    """A ``map`` for batched Monte Carlo tasks that splits every batch into ``pieces`` smaller ones.
+
+    A batched task (:func:`compendium.phantoms.realisations` with ``batch_size``) takes a list
+    of seeds and returns one result per seed, each fixed by its seed alone; so a batch can be
+    cut into contiguous pieces, mapped (on ``dask_map(client)``: one task per piece), and the
+    results joined in order, with the same numbers. ``pieces=len(batch)`` runs the
+    realisations one at a time.
+
+    >>> double = lambda seeds: [2 * s for s in seeds]
+    >>> split_batches(map, 2)(double, [[1, 2, 3], [4]])
+    [[2, 4, 6], [8]]
+    """
+    if isinstance(pieces, bool) or not isinstance(pieces, int) or pieces < 1:
+        raise ValueError(f"pieces must be a positive integer, got {pieces!r}")
+
+    def split(function: Callable, batches: Iterable) -> list:
+        joined = []
+        for batch in batches:
+            batch = list(batch)
+            size = -(-len(batch) // pieces)  # ceiling: at most `pieces` pieces
+            parts = mapper(function, [batch[start:start + size] for start in range(0, len(batch), size)])
+            joined.append([result for part in parts for result in part])
+        return joined
+
+    return split

@@ -135,7 +135,8 @@ def sweep(target: str, grid: Grid, client_factory, progress: bool = True) -> Swe
     folders = [run_plan(grid.group, params) for params in points]
     stale = [i for i, (run_dir, keys) in enumerate(folders)
              if any(execute.stored_key(run_dir / name) != key for name, key in keys.items())]
-    failures = _run_on_dask(grid, target, [points[i] for i in stale], client_factory, progress) if stale else []
+    todo = [(points[i], folders[i][0]) for i in stale]
+    failures = _run_on_dask(target, todo, client_factory, progress) if todo else []
     failed = {json.dumps(params, sort_keys=True) for params, _ in failures}
     done = [(params, run_dir) for params, (run_dir, _) in zip(points, folders)
             if json.dumps(params, sort_keys=True) not in failed]
@@ -146,7 +147,7 @@ def sweep(target: str, grid: Grid, client_factory, progress: bool = True) -> Swe
     return SweepResult(table, folder, len(stale) - len(failures), failures)
 
 
-def _run_on_dask(grid: Grid, target: str, points: list[dict[str, Any]], client_factory, progress: bool):
+def _run_on_dask(target: str, todo: list[tuple[dict[str, Any], Path]], client_factory, progress: bool):
     """Run ``points`` as tasks; return the failed ones with their reasons.
 
     On Ctrl-C the tasks are cancelled and the cluster closed; whatever a point that did
@@ -155,27 +156,29 @@ def _run_on_dask(grid: Grid, target: str, points: list[dict[str, Any]], client_f
     from distributed import as_completed
     from tqdm import tqdm
 
+    points = [params for params, _ in todo]
     failures = []
-    unfinished = list(points)
+    unfinished = dict(enumerate(run_dir for _, run_dir in todo))
     try:
         with client_factory() as client:
-            futures = {client.submit(in_project(run_point), target, params, pure=False): params for params in points}
+            futures = {client.submit(in_project(run_point), target, params, key=f"point-{run_dir.name}"): i
+                       for i, (params, run_dir) in enumerate(todo)}
             try:
                 with tqdm(total=len(futures), desc="sweep", unit="point", file=sys.stderr, disable=not progress) as bar:
                     for future in as_completed(futures):
-                        params = futures[future]
+                        params = points[futures[future]]
                         if future.status == "finished":
-                            unfinished.remove(params)
+                            del unfinished[futures[future]]
                         else:
                             failures.append((params, _reason(future)))
-                            bar.write(f"point failed: {describe(params, points)}: {failures[-1][1]}")
+                            bar.write(f"point failed: {describe(params, points)}: {failures[-1][1]}", file=sys.stderr)
                         bar.update()
             except KeyboardInterrupt:
                 client.cancel(list(futures), force=True)
                 raise
     finally:
-        for params in unfinished:
-            discard_partial(run_plan(grid.group, params)[0])
+        for run_dir in unfinished.values():
+            discard_partial(run_dir)
     return failures
 
 
