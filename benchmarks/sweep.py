@@ -1,7 +1,8 @@
 """Sweep benchmark: local workers 2 against 1, per-point overhead, a separately started cluster,
 and batched Monte Carlo realisations on 2 workers against one at a time.
 
-Run with ``.venv/bin/python benchmarks/sweep.py [N_POINTS [N_REALISATIONS]]``. Everything
+Run with ``.venv/bin/python benchmarks/sweep.py [N_POINTS [N_REALISATIONS]]`` (``0``
+realisations: the sweeps only). Everything
 is measured in this one run, each sweep as a whole ``compendium sweep`` process on a fresh
 copy of the tracked sources (so the working tree's ``_build`` is untouched and every point
 is cold). Goals on a two-core machine: 2 workers at least 1.7 times faster than 1; overhead
@@ -102,13 +103,15 @@ def main(n_points: int = 16, n_realisations: int = 48) -> None:
             for process in processes:
                 process.wait(timeout=30)
         identical = same_bytes(copies["two"] / "_build", copies["external"] / "_build")
-    alone, batched, same = realisation_rates(n_realisations)
     print(f"{n_points}-point sweep of {TARGET} ({' '.join(FIXED[1::2])}):")
     print(f"  1 local worker:     {one:7.1f} s")
     print(f"  2 local workers:    {two:7.1f} s   speed-up {one / two:.2f}x (goal >= 1.7x)")
     print(f"  notebooks' compute: {compute:7.1f} s   overhead {(one - compute) / n_points:.2f} s per point (goal <= 2 s)")
     print(f"  external cluster (dask scheduler + 2 dask worker): {external:7.1f} s, "
           f"results {'byte-identical' if identical else 'DIFFERENT'} to the local default")
+    if not n_realisations:  # 0: sweeps only
+        return
+    alone, batched, same = realisation_rates(n_realisations)
     print(f"liver phantom, {n_realisations} realisations (reconstruction and observer):")
     print(f"  one at a time, one process: {alone:6.2f} per s")
     print(f"  batched on 2 workers:       {batched:6.2f} per s   {batched / alone:.1f}x (goal >= 5x); "
