@@ -132,5 +132,5 @@ def test_failing_point_is_named_the_others_finish_and_the_exit_status_says_so(mi
     err = capsys.readouterr().err
     assert "point failed: fail=True: demo/main: cell" in err and "RuntimeError: asked to fail" in err
     runs = list((mini_project / "_build/runs/demo").iterdir())
-    assert len(runs) == 1 and json.loads((runs[0] / "params.json").read_text())["fail"] is False
+    assert len(runs) == 1 and json.loads((runs[0] / "params.json").read_text())["fail"] is False  # the failed point left nothing
     assert not (mini_project / "_build/sweeps").exists()  # no table for an incomplete sweep

@@ -1,6 +1,6 @@
 """`compendium sweep`: run a chapter over a grid of parameters on Dask, one cached run per point.
 
-Every grid point is an ordinary :func:`compendium.pipeline.runs.run_resolved` run, with the
+Every grid point is an ordinary :func:`compendium.pipeline.runs.run_params` run, with the
 same cache key and ``_build/runs/<chapter>/<hash>/`` folder as `compendium run`, so an
 interrupted or repeated sweep reuses each finished point and executes only the rest.
 The points run as tasks on a Dask cluster (:mod:`compendium.pipeline.cluster`); a point
@@ -36,7 +36,8 @@ from compendium.paths import build_dir
 from compendium.pipeline import execute
 from compendium.pipeline.cluster import in_project
 from compendium.pipeline.params import NotebookGroup, _spec, find_group, read_params_file, resolve
-from compendium.pipeline.runs import run_plan, run_resolved
+from compendium.pipeline import cache
+from compendium.pipeline.runs import run_params, run_plan
 
 # A grid beyond this is almost certainly a typo (an extra value list multiplies it).
 MAX_POINTS = 10_000
@@ -122,7 +123,7 @@ class SweepResult:
 
 def run_point(target: str, params: dict[str, Any]) -> str:
     """One grid point, as a task on any worker: an ordinary cached run of ``target``."""
-    return str(run_resolved(select(target), params))
+    return str(run_params(select(target), params))
 
 
 def sweep(target: str, grid: Grid, client_factory, progress: bool = True) -> SweepResult:
@@ -132,7 +133,8 @@ def sweep(target: str, grid: Grid, client_factory, progress: bool = True) -> Swe
     nothing and returns the same table.
     """
     points = grid.points()
-    folders = [run_plan(grid.group, params) for params in points]
+    shared = cache.shared_inputs_digest()
+    folders = [run_plan(grid.group, params, shared) for params in points]
     stale = [i for i, (run_dir, keys) in enumerate(folders)
              if any(execute.stored_key(run_dir / name) != key for name, key in keys.items())]
     todo = [(points[i], folders[i][0]) for i in stale]
@@ -199,8 +201,8 @@ def discard_partial(run_dir: Path) -> None:
         return
     for leftover in run_dir.glob(".*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    if not any(run_dir.iterdir()):
-        run_dir.rmdir()
+    if not any(execute.stored_key(path) for path in run_dir.iterdir() if path.is_dir()):
+        shutil.rmtree(run_dir)  # only params.json: no notebook of this point finished
 
 
 def sweep_id(target: str, folders: list[tuple[Path, dict[str, str]]]) -> str:

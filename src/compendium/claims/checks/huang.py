@@ -198,7 +198,7 @@ def huang_conclusion(claim, table, comparator, petmr, overall):
     come with the run's interval method and level 1 - alpha. Reproduced when PET/MR is the more
     accurate and the part favouring it is the larger; else inconsistent.
     """
-    from statsmodels.stats.proportion import proportion_confint
+    from compendium.stats import proportion_ci  # takes the choices' method names (clopper-pearson)
 
     choices = args.choices(claim)
     (name0, row0), = comparator.items()
@@ -208,7 +208,7 @@ def huang_conclusion(claim, table, comparator, petmr, overall):
     correct0, correct1 = tp0 + tn0, tp1 + tn1
 
     def accuracy(k):
-        low, high = proportion_confint(k, n, alpha=choices.alpha, method=choices.interval_method)
+        low, high = proportion_ci(k, n, method=choices.interval_method, level=1 - choices.alpha)
         return (f"{k}/{n} = {100 * k / n:.1f}% ({100 * (1 - choices.alpha):.0f}% {choices.interval_method} "
                 f"interval {100 * low:.1f}–{100 * high:.1f}%)")
 
