@@ -43,3 +43,22 @@ def glue_values(values: dict[str, Any]) -> None:
 
     for key, value in values.items():
         glue(key, value.item() if isinstance(value, np.generic) else value, display=False)
+
+
+def round_for_prose(value: float, significant: int = 2) -> str:
+    """A large number as a reader wants it in a sentence: rounded, digits grouped, no exponent.
+
+    >>> round_for_prose(123_456.7), round_for_prose(98_765, 3), round_for_prose(0.0123)
+    ('120,000', '98,800', '0.012')
+    """
+    rounded = float(f"{float(value):.{significant}g}")
+    return f"{rounded:,.0f}" if abs(rounded) >= 10 ** (significant - 1) else f"{rounded:.{significant}g}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``count`` followed by the noun phrase that agrees with it.
+
+    >>> plural(1, "comparison"), plural(3, "comparison"), plural(1, "comparison changes", "comparisons change")
+    ('1 comparison', '3 comparisons', '1 comparison changes')
+    """
+    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"

@@ -2,10 +2,12 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from compendium.analyses import bonemets
+from compendium.stats import proportion_ci
 
 
 def test_reconstruct_count_daldrup_link():
@@ -133,3 +135,23 @@ def test_modality_table_recovers_the_cited_counts():
     empty = table[table["value"].isna()]["modality"].astype(str).tolist()
     assert empty == ["Radiography", "CT", "SPECT"]
     assert (table["low"].dropna() <= table.loc[table["low"].notna(), "value"]).all()
+
+
+def test_predictive_values_use_recovered_counts_and_carry_the_interval():
+    """Eustace: scintigraphy 41/57 sites found, 116/118 normal sites called normal (not 72 % / 98 %).
+
+    NPV at prevalence 0.2 by hand: sp (1 - p) / (sp (1 - p) + (1 - se) p) with se = 41/57, sp = 116/118.
+    """
+    table = bonemets.predictive_value_table("eustace1997", {"Kidney": (0.2, 0.2)}).set_index("modality")
+    scint = table.loc["Bone scintigraphy"]
+    se, sp = 41 / 57, 116 / 118
+    npv = sp * 0.8 / (sp * 0.8 + (1 - se) * 0.2)
+    assert scint["npv_low"] == pytest.approx(npv) and scint["NPV"] == f"{npv:.1%}"
+    rounded = 0.98 * 0.8 / (0.98 * 0.8 + 0.28 * 0.2)
+    assert scint["npv_low"] != pytest.approx(rounded, rel=1e-6)  # not the rounded 72 % / 98 %
+    assert scint["figures per"].startswith("skeletal sites")
+    (se_low, se_high), (sp_low, sp_high) = (proportion_ci(41, 57), proportion_ci(116, 118))
+    assert scint["npv_bound_low"] == pytest.approx(sp_low * 0.8 / (sp_low * 0.8 + (1 - se_low) * 0.2))
+    assert scint["npv_bound_low"] < npv < scint["npv_bound_high"]
+    naf = table.loc["18F-NaF PET/CT"]
+    assert naf["NPV 95% bounds"].startswith("not available") and np.isnan(naf["npv_bound_low"])

@@ -114,3 +114,13 @@ def test_bayes():
     assert bayes[("patient", "MR", "specificity")] == pytest.approx(0.5)
     with pytest.raises(ValueError, match="prior"):
         huang.bayes_table(0, 1)
+
+
+def test_variant_summary_is_derived_from_the_trace():
+    """The lesion sensitivity against MR is continuity-corrected (0.500 = (|0 - 2| - 1)^2 / 2), not uncorrected."""
+    assert huang.statistic_variants("lesion", "sensitivity", "MR") == ("corrected",)
+    assert huang.mcnemar(0, 2, "corrected").statistic == pytest.approx(0.5)
+    summary = huang.variant_summary()
+    uncorrected = summary.split("; ")[0]
+    assert uncorrected == "uncorrected for lesion-level sensitivity against CT and PET"
+    assert "continuity-corrected for lesion-level sensitivity against MR" in summary

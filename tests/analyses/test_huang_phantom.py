@@ -18,7 +18,9 @@ def test_either_positive_auc_limits():
 def test_smallest_detectable():
     import pandas as pd
 
-    frame = pd.DataFrame({"diameter_mm": [4, 6, 8, 10], "PET AUC": [0.6, 0.85, 0.7, 0.9]})
+    # Judged on the lower end of the Monte Carlo interval, not the estimate (issue 13).
+    frame = pd.DataFrame({"diameter_mm": [4, 6, 8, 10], "PET AUC": [0.85, 0.85, 0.86, 0.9],
+                          "PET AUC low": [0.6, 0.82, 0.7, 0.85]})
     assert huang_phantom.smallest_detectable(frame, "PET AUC", 0.8) == 10
     assert np.isnan(huang_phantom.smallest_detectable(frame, "PET AUC", 0.95))
 
@@ -28,6 +30,14 @@ def test_small_run_pet_loses_small_lesions_dwi_keeps_them():
     small, large = result.iloc[0], result.iloc[1]
     assert large["PET AUC"] > small["PET AUC"]
     assert small["MR AUC"] > small["PET AUC"]
+    for name in ("PET AUC", "MR AUC", "PET/MR AUC"):
+        assert (result[f"{name} low"] <= result[name]).all() and (result[name] <= result[f"{name} high"]).all()
+
+
+def test_either_positive_auc_is_vectorised():
+    d = np.array([0.0, 1.0, 2.0])
+    assert huang_phantom.either_positive_auc(d, 1.5) == pytest.approx(
+        [huang_phantom.either_positive_auc(x, 1.5) for x in d], abs=1e-3)
     with pytest.raises(ValueError, match="n_realisations"):
         huang_phantom.detectability(n_realisations=4)
     with pytest.raises(ValueError, match="lesion_diameters_mm"):

@@ -11,6 +11,7 @@ import pytest
 from scipy import stats
 
 from compendium.analyses import mskpain
+from compendium.stats import power_two_proportions
 
 
 def wilson(x, n, z=stats.norm.ppf(0.975)):
@@ -70,14 +71,20 @@ def test_exact_power_hand_cases():
         mskpain.exact_power(0.5, 0.2, 5, 5, test="t")
 
 
-def test_power_table_sample_sizes_reach_the_target():
-    table = mskpain.power_table(0.05, (0.8, 0.9))
+def test_design_table_sample_sizes_and_smallest_detectable_rate():
+    table = mskpain.design_table(0.05, (0.8, 0.9))
+    assert not any(column.startswith("Power") for column in table.columns)  # no post-hoc power
     for comp, (_, row) in zip(mskpain.COMPARISONS, table.iterrows()):
         p1, p2 = comp.petmr.x / comp.petmr.n, comp.control.x / comp.control.n
         for target in (0.8, 0.9):
             n = row[f"n per group for {target:.0%}"]
-            assert mskpain.power_two_proportions(p1, p2, n) >= target > mskpain.power_two_proportions(p1, p2, n - 1)
-        assert 0 < row["Power, Fisher"] < 0.5
+            assert power_two_proportions(p1, p2, n) >= target > power_two_proportions(p1, p2, n - 1)
+    back, hip = table["Smallest detectable PET/MRI rate"]
+    # 14 + 13 patients, control 6/13: Fisher reaches 80 % only for a PET/MRI rate near 94 %.
+    assert mskpain.exact_power(back, 6 / 13, 14, 13) >= 0.8 > mskpain.exact_power(back - 0.001, 6 / 13, 14, 13)
+    assert 0.9 < back < 0.97
+    # 9 + 5 patients: even 9/9 against 2/5 never reaches 80 %.
+    assert np.isnan(hip) and mskpain.exact_power(1.0, 0.4, 9, 5) < 0.8
 
 
 def test_posteriors_are_seeded_and_match_quadrature():
@@ -89,6 +96,11 @@ def test_posteriors_are_seeded_and_match_quadrature():
     assert first["Chronic low back pain"].mean == pytest.approx(11 / 16 - 7 / 15)
     table = mskpain.posterior_table(first)
     assert (table["Low"] < 0).all() and (table["High"] > 0).all()
+    # P(difference > 0.2) is computed by quadrature, so it does not move with the draws.
+    exceed = table.set_index("Comparison")["P(difference > 0.2)"]
+    other = mskpain.posterior_table(mskpain.posteriors(draws=1_000, seed=6)).set_index("Comparison")
+    assert exceed.to_dict() == other["P(difference > 0.2)"].to_dict()
+    assert exceed["Chronic low back pain"] == pytest.approx(np.mean(first["Chronic low back pain"].draws > 0.2), abs=0.02)
 
 
 def test_fitting_denominators_hand_checked():

@@ -3,7 +3,9 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
+from scipy import stats
 
 from compendium.analyses import psma, psma_phantom
 
@@ -86,13 +88,27 @@ def test_sample_sizes_by_hand():
     assert psma.unpaired_sample_size() == 75
 
 
-def test_positron_range_blur_and_quadrature():
-    # mean 3D distance of an isotropic Gaussian = 2 sigma sqrt(2/pi); FWHM = 2.3548 sigma.
-    assert psma_phantom.positron_range_fwhm("Ga-68") == pytest.approx(2.9 / 1.595769 * 2.354820, rel=1e-5)
+def test_design_analysis_replaces_observed_power():
+    """No post-hoc power column; the trial's 50 pairs detect, at its observed 4/50 fluciclovine-only
+    rate, a difference delta with sqrt(50) delta = z_a sqrt(psi) + z_b sqrt(psi - delta^2), psi = 0.16 + delta."""
+    sizes = psma.sample_size_table()
+    assert not any("power" in column for column in sizes.columns)
+    observed = sizes.iloc[0]
+    delta = observed["smallest difference detectable with 50 pairs"]
+    psi = 2 * 0.08 + delta
+    z_a, z_b = stats.norm.isf(0.025), stats.norm.ppf(0.8)
+    assert np.sqrt(50) * delta == pytest.approx(z_a * np.sqrt(psi) + z_b * np.sqrt(psi - delta**2))
+    assert 0.2 < delta < (19 - 4) / 50  # the observed 30-point difference is above it
+
+
+def test_system_fwhm_convolves_the_range_kernel_not_a_gaussian():
+    """The old Gaussian matched to the mean range gave 6.58 mm for Ga-68 at a 5 mm scanner; the
+    cusp-and-tail kernel widens the half maximum far less (its tail shows at a tenth instead)."""
+    assert psma_phantom.system_fwhm(5.0, "Ga-68") == pytest.approx(6.27, abs=0.01)
+    assert psma_phantom.system_fwhm(5.0, "Ga-68") < math.hypot(5.0, 2.9 / 1.595769 * 2.354820) - 0.2
     assert psma_phantom.system_fwhm(3.0, "Ga-68", with_range=False) == 3.0
-    assert psma_phantom.system_fwhm(0.0, "F-18") == pytest.approx(psma_phantom.positron_range_fwhm("F-18"))
     with pytest.raises(ValueError, match="nuclide"):
-        psma_phantom.positron_range_fwhm("Tc-99m")
+        psma_phantom.system_fwhm(5.0, "Tc-99m")
 
 
 def test_slice_counts_ratio_from_decay_and_yield():
@@ -116,3 +132,13 @@ def test_node_study_range_lowers_recovery_of_every_node():
     assert (recovery["Ga-68"] < recovery["F-18"]).all()
     assert recovery.loc[10.0].gt(recovery.loc[6.0]).all()
     assert frame["AUC"].between(0, 1).all()
+    assert (frame["AUC low"] <= frame["AUC"]).all() and (frame["AUC"] <= frame["AUC high"]).all()
+
+
+def test_node_study_does_not_depend_on_the_executor():
+    from concurrent.futures import ThreadPoolExecutor
+
+    kwargs = dict(node_diameters_mm=(8.0,), n_realisations=8, seed=3)
+    with ThreadPoolExecutor(2) as pool:
+        threaded = psma_phantom.node_study(**kwargs, mapper=pool.map)
+    pd.testing.assert_frame_equal(psma_phantom.node_study(**kwargs), threaded)

@@ -261,47 +261,125 @@ def cancer_prevalences() -> dict[str, tuple[float, float]]:
     return {cancer: tuple(v / 100 for v in reported_range(cid)) for cancer, cid in CANCER_PREVALENCE_CLAIMS.items()}
 
 
-def accuracy_pairs(study: str) -> dict[str, tuple[float, float]]:
-    """(sensitivity, specificity) per modality for ``study`` in :data:`ACCURACY_PAIRS`."""
+@dataclass(frozen=True)
+class AccuracyInput:
+    """One modality's sensitivity and specificity for the predictive values, with what they rest on.
+
+    ``sensitivity`` and ``specificity`` are the recovered count ratios where the cited study
+    gives its denominators (else the printed figure); ``*_ci`` their intervals (None without
+    counts); ``level`` the unit the figures count (skeletal sites or not stated).
+    """
+
+    modality: str
+    sensitivity: float
+    specificity: float
+    sensitivity_counts: str
+    specificity_counts: str
+    sensitivity_ci: tuple[float, float] | None
+    specificity_ci: tuple[float, float] | None
+    level: str
+
+
+def _figure(claim: str, ci_method: str, level: float):
+    quoted = next(q for q in QUOTED if q.claim == claim)
+    k = reconstruct_count(reported(claim), quoted.n) if quoted.n else None
+    if k is None:
+        return reported_fraction(claim), reported(claim) + " (count not given)", None, quoted.basis
+    return k / quoted.n, f"{k}/{quoted.n}", tuple(proportion_ci(k, quoted.n, ci_method, level)), quoted.basis
+
+
+def accuracy_inputs(study: str, ci_method: str = "wilson", level: float = 0.95) -> dict[str, AccuracyInput]:
+    """Sensitivity and specificity per modality for ``study`` in :data:`ACCURACY_PAIRS`, from counts where known.
+
+    >>> scint = accuracy_inputs("eustace1997")["Bone scintigraphy"]
+    >>> scint.sensitivity_counts, scint.specificity_counts, scint.level
+    ('41/57', '116/118', 'skeletal sites (175 in 25 patients)')
+    """
     if study not in ACCURACY_PAIRS:
         raise ValueError(f"study must be one of {sorted(ACCURACY_PAIRS)}, got {study!r}")
-    return {m: (reported_fraction(s), reported_fraction(c)) for m, (s, c) in ACCURACY_PAIRS[study].items()}
+    inputs = {}
+    for modality, (sens_claim, spec_claim) in ACCURACY_PAIRS[study].items():
+        sens, sens_counts, sens_ci, basis = _figure(sens_claim, ci_method, level)
+        spec, spec_counts, spec_ci, _ = _figure(spec_claim, ci_method, level)
+        unit = (f"skeletal sites ({EUSTACE['sites']} in {EUSTACE['patients']} patients)" if basis == _EUSTACE
+                else basis)
+        inputs[modality] = AccuracyInput(modality, sens, spec, sens_counts, spec_counts, sens_ci, spec_ci, unit)
+    return inputs
 
 
-def predictive_value_table(study: str, prevalences: dict[str, tuple[float, float]]) -> pd.DataFrame:
-    """PPV and NPV of each modality at the low and high end of each cancer's prevalence range."""
+def predictive_interval(accuracy: AccuracyInput, prevalence):
+    """(PPV low, PPV high, NPV low, NPV high) at ``prevalence`` from the ends of both intervals.
+
+    PPV and NPV both rise with sensitivity and with specificity, so their extremes over the
+    box of the two intervals sit at its corners: a conservative interval (joint coverage at
+    least level², e.g. 90 % for two independent 95 % intervals). NaN without counts.
+    """
+    if accuracy.sensitivity_ci is None or accuracy.specificity_ci is None:
+        nan = np.full(np.shape(prevalence), np.nan)
+        return (float(nan) if nan.ndim == 0 else nan,) * 4
+    (se_low, se_high), (sp_low, sp_high) = accuracy.sensitivity_ci, accuracy.specificity_ci
+    ppv_low, npv_low = predictive_values(se_low, sp_low, prevalence)
+    ppv_high, npv_high = predictive_values(se_high, sp_high, prevalence)
+    return ppv_low, ppv_high, npv_low, npv_high
+
+
+def predictive_value_table(study: str, prevalences: dict[str, tuple[float, float]], ci_method: str = "wilson",
+                           level: float = 0.95) -> pd.DataFrame:
+    """PPV and NPV of each modality over each cancer's prevalence range, with the interval carried through.
+
+    The point values use the recovered counts; ``PPV interval``/``NPV interval`` span the
+    interval bounds over the whole prevalence range.
+    """
     rows = []
-    for modality, (sens, spec) in accuracy_pairs(study).items():
+    for modality, accuracy in accuracy_inputs(study, ci_method, level).items():
         for cancer, (low, high) in prevalences.items():
             # PPV rises and NPV falls with prevalence, so the range ends swap for NPV.
-            (ppv_a, npv_a), (ppv_b, npv_b) = predictive_values(sens, spec, low), predictive_values(sens, spec, high)
-            rows.append({"modality": modality, "cancer": cancer, "prevalence": format_range(low, high, "{:.0%}"),
-                         "PPV": format_range(ppv_a, ppv_b), "NPV": format_range(npv_b, npv_a),
-                         "ppv_low": ppv_a, "ppv_high": ppv_b, "npv_low": npv_b, "npv_high": npv_a})
+            (ppv_a, npv_a) = predictive_values(accuracy.sensitivity, accuracy.specificity, low)
+            (ppv_b, npv_b) = predictive_values(accuracy.sensitivity, accuracy.specificity, high)
+            ppv_lo, _, _, npv_hi = predictive_interval(accuracy, low)
+            _, ppv_hi, npv_lo, _ = predictive_interval(accuracy, high)
+            known = np.isfinite(ppv_lo)
+            rows.append({"modality": modality, "figures per": accuracy.level,
+                         "sensitivity": accuracy.sensitivity_counts, "specificity": accuracy.specificity_counts,
+                         "cancer": cancer, "pre-test probability (patients)": format_range(low, high, "{:.0%}"),
+                         "PPV": format_range(ppv_a, ppv_b),
+                         f"PPV {level:.0%} bounds": format_range(ppv_lo, ppv_hi) if known else "not available (no counts)",
+                         "NPV": format_range(npv_b, npv_a),
+                         f"NPV {level:.0%} bounds": format_range(npv_lo, npv_hi) if known else "not available (no counts)",
+                         "ppv_low": ppv_a, "ppv_high": ppv_b, "npv_low": npv_b, "npv_high": npv_a,
+                         "ppv_bound_low": ppv_lo, "ppv_bound_high": ppv_hi,
+                         "npv_bound_low": npv_lo, "npv_bound_high": npv_hi})
     return pd.DataFrame(rows)
 
 
-def predictive_value_figure(study: str, prevalences: dict[str, tuple[float, float]]) -> plt.Figure:
-    """PPV and NPV against pre-test probability, with the review's prevalence ranges shaded."""
+def predictive_value_figure(study: str, prevalences: dict[str, tuple[float, float]], ci_method: str = "wilson",
+                            level: float = 0.95) -> plt.Figure:
+    """PPV and NPV against pre-test probability with their interval bands, and the review's ranges shaded."""
     grid = np.linspace(0.001, 0.999, 400)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharex=True)
     shades = plt.get_cmap("Greys")(np.linspace(0.25, 0.45, len(prevalences)))
+    inputs = accuracy_inputs(study, ci_method, level)
     for ax, which in zip(axes, ("ppv", "npv")):
         for shade, (cancer, (low, high)) in zip(shades, prevalences.items()):
             ax.axvspan(100 * low, 100 * high, color=shade, alpha=0.45, lw=0)
-            ax.text(100 * (low + high) / 2, 0.02, cancer, rotation=90, ha="center", va="bottom", fontsize=8,
-                    transform=ax.get_xaxis_transform())
-        for modality, (sens, spec) in accuracy_pairs(study).items():
-            values = predictive_values(sens, spec, grid)[0 if which == "ppv" else 1]
-            ax.plot(100 * grid, values, lw=2, color=MODALITY_COLOURS[modality],
-                    label=f"{modality} (sens {100 * sens:g}%, spec {100 * spec:g}%)")
+            ax.text(100 * (low + high) / 2, 0.02, f"{cancer} (patients)", rotation=90, ha="center", va="bottom",
+                    fontsize=8, transform=ax.get_xaxis_transform())
+        for modality, accuracy in inputs.items():
+            colour = MODALITY_COLOURS[modality]
+            values = predictive_values(accuracy.sensitivity, accuracy.specificity, grid)[0 if which == "ppv" else 1]
+            bounds = predictive_interval(accuracy, grid)
+            lower, upper = bounds[:2] if which == "ppv" else bounds[2:]
+            if np.all(np.isfinite(lower)):
+                ax.fill_between(100 * grid, lower, upper, color=colour, alpha=0.18, lw=0)
+            ax.plot(100 * grid, values, lw=2, color=colour,
+                    label=f"{modality} (sens {accuracy.sensitivity_counts}, spec {accuracy.specificity_counts})")
         ax.set_title({"ppv": "Positive predictive value", "npv": "Negative predictive value"}[which])
         ax.set_xlabel("Pre-test probability of bone metastasis (%)")
         ax.set_ylim(0, 1.02)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("Probability")
-    fig.legend(*axes[1].get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.legend(*axes[1].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     return fig
 
 

@@ -294,6 +294,47 @@ def _describe_overall(level, comparator):
             f"specificity b={r.b_spec}, c={r.c_spec}) on {' or '.join(map(str, dfs))} df")
 
 
+def statistic_variants(level, measure, comparator) -> tuple[str, ...]:
+    """The McNemar variants whose χ² on some feasible table rounds to the printed statistic.
+
+    >>> statistic_variants("lesion", "sensitivity", "MR"), statistic_variants("lesion", "sensitivity", "CT")
+    (('corrected',), ('asymptotic',))
+    """
+    frame = trace_component(level, measure, comparator)
+    return tuple(v for v in VARIANTS if v in set(frame[frame.statistic_matches.fillna(False).astype(bool)].variant))
+
+
+_VARIANT_WORDS = {"asymptotic": "uncorrected", "corrected": "continuity-corrected"}
+
+
+def variant_summary() -> str:
+    """Which χ² variant reproduces each printed McNemar statistic, as a phrase built from the trace.
+
+    Comparisons are grouped by the set of variants that give their χ²; a statistic no
+    variant gives is left out (the trace table lists it).
+
+    >>> variant_summary().split("; ")[0]
+    'uncorrected for lesion-level sensitivity against CT and PET'
+    """
+    groups: dict[tuple[str, ...], dict[tuple[str, str], list[str]]] = {}
+    for (level, measure, comparator) in REPORTED_TESTS:
+        if measure == "overall":
+            continue
+        found = tuple(v for v in statistic_variants(level, measure, comparator) if v in _VARIANT_WORDS)
+        if found:
+            groups.setdefault(found, {}).setdefault((level, measure), []).append(comparator)
+
+    def listing(items):
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+    phrases = []
+    for found, parts in sorted(groups.items(), key=lambda item: (len(item[0]), item[0] != ("asymptotic",))):
+        words = "either uncorrected or continuity-corrected" if len(found) > 1 else _VARIANT_WORDS[found[0]]
+        where = [f"{level}-level {measure} against {listing(comps)}" for (level, measure), comps in parts.items()]
+        phrases.append(f"{words} for {listing(where)}")
+    return "; ".join(phrases)
+
+
 def trace_table(level="lesion") -> pd.DataFrame:
     """Per printed comparison: what reproduces it, and the values of the paper's most likely table."""
     _check_level(level)

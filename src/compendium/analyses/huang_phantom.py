@@ -15,6 +15,8 @@ AUC of the larger of the two standardised observer outputs.
 
 from __future__ import annotations
 
+from functools import partial
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -22,6 +24,7 @@ from scipy import stats
 
 from compendium import phantoms as ph
 from compendium.phantoms.blur import gaussian_blur
+from compendium.phantoms.metrics import hotelling_auc, hotelling_d_prime
 
 # Lesion centres (mm) inside the liver ellipse of liver_phantom (centre (-55, 15), 190 x 150 mm),
 # spaced 55-60 mm apart so that crops around them do not overlap.
@@ -69,75 +72,113 @@ def either_positive_auc(d_pet, d_mr):
 
     Lesion-absent: both N(0, 1); present: N(d_pet, 1) and N(d_mr, 1). The OR rule at a
     common threshold is the maximum; AUC = P(max present > max absent), integrated on a grid.
+    Vectorised: arrays of d′ (e.g. bootstrap resamples) give an array of AUCs.
 
     >>> round(either_positive_auc(0.0, 0.0), 3), round(either_positive_auc(0.0, 3.0), 3) > round(float(stats.norm.cdf(3 / np.sqrt(2))), 3) - 0.1
     (0.5, True)
     """
-    t = np.linspace(-10, 10 + max(d_pet, d_mr), 4001)
+    d_pet, d_mr = np.broadcast_arrays(np.asarray(d_pet, dtype=float), np.asarray(d_mr, dtype=float))
+    t = np.linspace(-10, 10 + float(np.max(np.maximum(d_pet, d_mr))), 4001)
     cdf_absent = stats.norm.cdf(t) ** 2
-    cdf_present = stats.norm.cdf(t - d_pet) * stats.norm.cdf(t - d_mr)
-    return float(np.trapezoid(cdf_absent, cdf_present))
+    cdf_present = stats.norm.cdf(t - d_pet[..., None]) * stats.norm.cdf(t - d_mr[..., None])
+    auc = np.trapezoid(cdf_absent, cdf_present, axis=-1)
+    return float(auc) if auc.ndim == 0 else auc
+
+
+def _lesion_fraction(present, absent, uptake_ratio):
+    liver_level = present.true_activity["background"]
+    if uptake_ratio == 1.0:
+        return np.zeros(present.shape)
+    return np.clip((present.activity - absent.activity) / ((uptake_ratio - 1.0) * liver_level), 0, 1)
+
+
+def lesion_crops(seeds, diameters, uptake_ratio, counts, image_size, pet_fwhm_mm, n_iter, n_subsets, dwi_b,
+                 dwi_snr, dwi_fwhm_mm):
+    """One batch of realisations: per seed, crops (4, n_lesions, 2 CROP, 2 CROP) of PET present, PET
+    absent, DWI present, DWI absent. A picklable task for :func:`compendium.phantoms.realisations`."""
+    present, absent, centres = _phantoms((image_size, image_size), list(diameters), uptake_ratio)
+    system = ph.PETSystem(present.shape, present.pixel_mm, n_angles=96, fwhm_mm=pet_fwhm_mm,
+                          attenuation=present.mu, circle=True)
+    fraction = _lesion_fraction(present, absent, uptake_ratio)
+    streams = [ph.substreams(seed, 4) for seed in seeds]
+    pet = [ph.simulate_scans(phantom, system, counts, [s[k] for s in streams], n_iter, n_subsets)
+           for k, phantom in enumerate((present, absent))]
+    out = []
+    for i, s in enumerate(streams):
+        mr = [_dwi_image(present, fraction, dwi_b, dwi_snr, dwi_fwhm_mm, np.random.default_rng(s[2])),
+              _dwi_image(absent, np.zeros(present.shape), dwi_b, dwi_snr, dwi_fwhm_mm, np.random.default_rng(s[3]))]
+        out.append(np.array([_crops(image, centres) for image in (pet[0][i], pet[1][i], *mr)]))
+    return out
+
+
+def _either_statistic(pet_present, pet_absent, mr_present, mr_absent):
+    return either_positive_auc(hotelling_d_prime(pet_present, pet_absent), hotelling_d_prime(mr_present, mr_absent))
 
 
 def detectability(lesion_diameters_mm=(4.0, 6.0, 8.0, 10.0, 15.0, 20.0), uptake_ratio=2.0, mbq_per_kg=3.0,
                   weight_kg=65.0, uptake_min=50.0, minutes_per_bed=5.0, n_iter=3, n_subsets=8,
                   n_realisations=24, image_size=128, slice_fraction=0.02, pet_fwhm_mm=5.0,
-                  dwi_b=800.0, dwi_snr=8.0, dwi_fwhm_mm=5.0, seed=2021) -> pd.DataFrame:
-    """CHO AUC per lesion diameter for PET, DWI and their either-positive combination.
+                  dwi_b=800.0, dwi_snr=8.0, dwi_fwhm_mm=5.0, seed=2021, level=0.95, mapper=map) -> pd.DataFrame:
+    """CHO AUC per lesion diameter for PET, DWI and their either-positive combination, with MC intervals.
 
-    Returns one row per diameter with d′ and AUC for PET and MR (DWI) and the AUC of the
-    combination, and the expected true counts of the simulated PET slice.
+    Returns one row per diameter with the AUC of PET, MR (DWI) and the combination, each with
+    a bootstrap interval over the realisations (``... low``/``... high``), and the expected
+    true counts of the simulated PET slice in ``attrs``. Realisations run through
+    :func:`compendium.phantoms.realisations` with ``mapper``.
     """
     if n_realisations < 8:
-        raise ValueError(f"n_realisations must be at least 8 (the observer has 6 channels), got {n_realisations}")
-    diameters = [float(d) for d in lesion_diameters_mm]
-    present, absent, centres = _phantoms((image_size, image_size), diameters, uptake_ratio)
-    system = ph.PETSystem(present.shape, present.pixel_mm, n_angles=96, fwhm_mm=pet_fwhm_mm,
-                          attenuation=present.mu, circle=True)
+        raise ValueError(f"n_realisations must be at least 8 (the observer has 4 channels), got {n_realisations}")
+    diameters = tuple(float(d) for d in lesion_diameters_mm)
+    _phantoms((image_size, image_size), list(diameters), uptake_ratio)  # validate before simulating
     counts = ph.scan_counts(mbq_per_kg, weight_kg, uptake_min, minutes_per_bed, slice_fraction=slice_fraction)
-    liver_level = present.true_activity["background"]
-    lesion_fraction = np.clip((present.activity - absent.activity) / ((uptake_ratio - 1.0) * liver_level), 0, 1) \
-        if uptake_ratio != 1.0 else np.zeros(present.shape)
-    rng = np.random.default_rng(seed)
-    stacks = {key: [[] for _ in diameters] for key in ("pet+", "pet-", "mr+", "mr-")}
-    for _ in range(n_realisations):
-        for key, phantom, fraction in (("+", present, lesion_fraction), ("-", absent, np.zeros(present.shape))):
-            pet = ph.simulate_scan(phantom, system, counts, n_iter=n_iter, n_subsets=n_subsets, seed=rng)
-            mr = _dwi_image(phantom, fraction, dwi_b, dwi_snr, dwi_fwhm_mm, rng)
-            for k, (p_crop, m_crop) in enumerate(zip(_crops(pet, centres), _crops(mr, centres))):
-                stacks["pet" + key][k].append(p_crop)
-                stacks["mr" + key][k].append(m_crop)
-    channels = ph.laguerre_gauss((2 * _CROP, 2 * _CROP), 2 * _CROP / 8, n_channels=4)
+    task = partial(lesion_crops, diameters=diameters, uptake_ratio=uptake_ratio, counts=counts,
+                   image_size=image_size, pet_fwhm_mm=pet_fwhm_mm, n_iter=n_iter, n_subsets=n_subsets, dwi_b=dwi_b,
+                   dwi_snr=dwi_snr, dwi_fwhm_mm=dwi_fwhm_mm)
+    crops = np.stack(ph.realisations(task, int(n_realisations), seed=int(seed), mapper=mapper,
+                                     batch_size=int(n_realisations)))  # (n, 4, lesions, 2C, 2C)
+    u = ph.laguerre_gauss((2 * _CROP, 2 * _CROP), 2 * _CROP / 8, n_channels=4).reshape(4, -1)
     rows = []
     for k, diameter in enumerate(diameters):
-        pet = ph.cho_detectability(np.array(stacks["pet+"][k]), np.array(stacks["pet-"][k]), channels)
-        mr = ph.cho_detectability(np.array(stacks["mr+"][k]), np.array(stacks["mr-"][k]), channels)
-        rows.append({"diameter_mm": diameter, "PET d'": pet.d_prime, "PET AUC": pet.auc, "MR d'": mr.d_prime,
-                     "MR AUC": mr.auc, "PET/MR AUC": either_positive_auc(pet.d_prime, mr.d_prime)})
+        v = [crops[:, j, k].reshape(len(crops), -1) @ u.T for j in range(4)]  # PET+, PET-, MR+, MR-
+        row = {"diameter_mm": diameter}
+        for name, samples, statistic in (("PET AUC", v[:2], hotelling_auc), ("MR AUC", v[2:], hotelling_auc),
+                                         ("PET/MR AUC", v, _either_statistic)):
+            result = ph.mc_interval(*samples, statistic=statistic, vectorized=True, level=level, seed=int(seed))
+            row.update({name: result.estimate, f"{name} low": result.low, f"{name} high": result.high})
+        rows.append(row)
     frame = pd.DataFrame(rows)
     frame.attrs["slice_counts"] = counts
     return frame
 
 
 def smallest_detectable(frame: pd.DataFrame, column: str, threshold=0.8) -> float:
-    """Smallest simulated diameter from which the AUC stays at or above ``threshold`` (NaN if never)."""
-    ok = (frame[column] >= threshold).to_numpy()
+    """Smallest simulated diameter from which the whole MC interval of ``column`` stays at or above
+    ``threshold`` (NaN if never).
+
+    >>> f = pd.DataFrame({"diameter_mm": [4.0, 8.0, 12.0], "PET AUC low": [0.6, 0.82, 0.9]})
+    >>> smallest_detectable(f, "PET AUC", 0.8)
+    8.0
+    """
+    ok = (frame[f"{column} low"] >= threshold).to_numpy()
     for i in range(len(ok)):
         if ok[i:].all():
             return float(frame.diameter_mm.iloc[i])
     return float("nan")
 
 
-def detectability_figure(frame: pd.DataFrame, threshold=0.8):
-    """AUC against lesion diameter for PET, DWI and the either-positive combination."""
+def detectability_figure(frame: pd.DataFrame, threshold=0.8, level=0.95):
+    """AUC with its Monte Carlo interval against lesion diameter for PET, DWI and the either-positive combination."""
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
-    for column, style in (("PET AUC", "o-"), ("MR AUC", "s-"), ("PET/MR AUC", "^--")):
-        ax.plot(frame.diameter_mm, frame[column], style, label=column.replace(" AUC", "").replace("MR", "MR (DWI)", 1)
-                if column == "MR AUC" else column.replace(" AUC", ""))
+    for k, (column, style, label) in enumerate((("PET AUC", "o-", "PET"), ("MR AUC", "s-", "MR (DWI)"),
+                                                ("PET/MR AUC", "^--", "PET/MR"))):
+        x = frame.diameter_mm + 0.25 * (k - 1)  # spread the error bars sideways
+        ax.errorbar(x, frame[column], yerr=[frame[column] - frame[f"{column} low"],
+                                            frame[f"{column} high"] - frame[column]], fmt=style, capsize=3,
+                    label=label)
     ax.axhline(threshold, color="k", ls=":", lw=1)
     ax.text(frame.diameter_mm.max(), threshold + 0.01, f"AUC = {threshold:g}", fontsize=8, ha="right")
     ax.set_xlabel("metastasis diameter (mm)")
-    ax.set_ylabel("CHO AUC (lesion present vs absent)")
+    ax.set_ylabel(f"CHO AUC, {level:.0%} MC interval")
     ax.set_ylim(0.45, 1.02)
     ax.legend(fontsize=9, loc="lower right")
     ax.grid(alpha=0.3)
@@ -160,9 +201,7 @@ def example_images(lesion_diameters_mm=(4.0, 6.0, 8.0, 10.0, 15.0, 20.0), uptake
                           attenuation=present.mu, circle=True)
     counts = ph.scan_counts(mbq_per_kg, weight_kg, uptake_min, minutes_per_bed, slice_fraction=slice_fraction)
     rng = np.random.default_rng(seed)
-    liver_level = present.true_activity["background"]
-    fraction = np.clip((present.activity - absent.activity) / ((uptake_ratio - 1.0) * liver_level), 0, 1) \
-        if uptake_ratio != 1.0 else np.zeros(present.shape)
+    fraction = _lesion_fraction(present, absent, uptake_ratio)
     pet = np.mean([ph.simulate_scan(present, system, counts, n_iter=n_iter, n_subsets=n_subsets, seed=rng)
                    for _ in range(n_average)], axis=0)
     mr = np.mean([_dwi_image(present, fraction, dwi_b, dwi_snr, dwi_fwhm_mm, rng) for _ in range(n_average)], axis=0)

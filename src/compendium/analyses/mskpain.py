@@ -28,7 +28,6 @@ from compendium.stats import (
     fisher_exact,
     independent_difference_ci,
     percent_consistent,
-    power_two_proportions,
     proportion_ci,
     sample_size_two_proportions,
 )
@@ -218,7 +217,7 @@ def posterior_table(results: dict, level: float = 0.95) -> pd.DataFrame:
                 "Low": low,
                 "High": high,
                 "P(PET/MRI better)": res.prob_greater,
-                "P(difference > 0.2)": float(np.mean(res.draws > 0.2)),
+                "P(difference > 0.2)": res.prob_exceeds(0.2),
             }
         )
     return pd.DataFrame(rows)
@@ -287,54 +286,67 @@ def exact_power(p1: float, p2: float, n1: int, n2: int, alpha: float = 0.05, tes
     return float(probability[region].sum())
 
 
-def power_table(alpha: float = 0.05, target_powers=(0.8, 0.9)) -> pd.DataFrame:
-    """Power the study had for the observed effects, and the group size needed for each target.
+def detectable_rate(p_control: float, n1: int, n2: int, alpha: float = 0.05, power: float = 0.8,
+                    test: str = "fisher", step: float = 0.001) -> float:
+    """Smallest PET/MRI success rate the exact test detects with ``power`` against ``p_control``.
 
-    Power at the observed group sizes is exact (Fisher and Boschloo, two-sided); the
-    required size per group is the normal approximation of R's ``power.prop.test``,
-    rounded up, for equal groups and the observed success rates.
+    The design (sensitivity) analysis of a finished study: with its group sizes fixed and
+    the control rate as observed, scan the PET/MRI rate upwards on a grid of ``step`` and
+    return the first at which :func:`exact_power` reaches ``power``; NaN when even a rate
+    of 1 falls short.
+
+    >>> rate = detectable_rate(0.5, 20, 20)
+    >>> exact_power(rate, 0.5, 20, 20) >= 0.8 > exact_power(rate - 0.001, 0.5, 20, 20)
+    True
+    """
+    for rate in np.arange(p_control, 1.0 + step / 2, step):
+        if exact_power(min(float(rate), 1.0), p_control, n1, n2, alpha, test) >= power:
+            return round(min(float(rate), 1.0), 6)
+    return float("nan")
+
+
+def design_table(alpha: float = 0.05, target_powers=(0.8, 0.9)) -> pd.DataFrame:
+    """What a confirmatory trial needs and what this study could have detected; no post-hoc power.
+
+    ``n per group``: equal groups for the observed success rates to be detected with each
+    target power (normal approximation of R's ``power.prop.test``, rounded up). ``smallest
+    detectable rate``: the PET/MRI success rate Fisher's exact test detects with the first
+    target power at the study's own group sizes and observed control rate (NaN: none).
     """
     rows = []
     for comp in COMPARISONS:
         x1, n1, x2, n2 = comp.counts
         p1, p2 = x1 / n1, x2 / n2
-        row = {
-            "Comparison": comp.label,
-            "Observed rates": f"{p1:.0%} vs {p2:.0%}",
-            "Groups": f"{n1} + {n2}",
-            "Power, Fisher": exact_power(p1, p2, n1, n2, alpha, "fisher"),
-            "Power, Boschloo": exact_power(p1, p2, n1, n2, alpha, "boschloo"),
-        }
+        row = {"Comparison": comp.label, "Observed rates": f"{p1:.0%} vs {p2:.0%}", "Groups": f"{n1} + {n2}"}
         for target in target_powers:
             row[f"n per group for {target:.0%}"] = math.ceil(sample_size_two_proportions(p1, p2, alpha, target))
+        row["Smallest detectable PET/MRI rate"] = detectable_rate(p2, n1, n2, alpha, min(target_powers))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def power_figure(alpha: float = 0.05, target_powers=(0.8, 0.9), max_n: int = 200) -> plt.Figure:
-    """Normal-approximation power against group size, with the targets and the study's own groups."""
+def design_figure(alpha: float = 0.05, power: float = 0.8) -> plt.Figure:
+    """Exact Fisher power at the study's group sizes against the true PET/MRI success rate.
+
+    The control rate is held at its observed value; where a curve crosses the target power is
+    the smallest effect the study could detect.
+    """
     fig, ax = plt.subplots(figsize=(7.5, 4))
-    n = np.arange(2, max_n + 1)
     for comp, colour in zip(COMPARISONS, ("#1f77b4", "#ff7f0e")):
-        x1, n1, x2, n2 = comp.counts
-        p1, p2 = x1 / n1, x2 / n2
-        ax.plot(n, power_two_proportions(p1, p2, n, alpha), color=colour, label=f"{comp.label} ({p1:.0%} vs {p2:.0%})")
-        observed = exact_power(p1, p2, n1, n2, alpha, "fisher")
-        ax.plot((n1 + n2) / 2, observed, "o", color=colour, ms=8, mec="black")
-        ax.annotate(f"this study\n({n1} + {n2}, Fisher)", ((n1 + n2) / 2, observed), xytext=(8, 4),
-                    textcoords="offset points", fontsize=8, color=colour)
-        for target in target_powers:
-            needed = math.ceil(sample_size_two_proportions(p1, p2, alpha, target))
-            if needed <= max_n:
-                ax.plot([needed, needed], [0, target], ls=":", color=colour, lw=1)
-    for target in target_powers:
-        ax.axhline(target, color="grey", ls="--", lw=0.8)
-        ax.text(max_n, target, f" {target:.0%}", va="center", fontsize=8, color="grey")
-    ax.set_xlim(0, max_n)
-    ax.set_ylim(0, 1)
-    ax.set_xlabel("Patients per group")
-    ax.set_ylabel(f"Power (two-sided, alpha = {alpha:g})")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+        _, n1, x2, n2 = comp.counts
+        p2 = x2 / n2
+        rates = np.linspace(p2, 1.0, 121)
+        ax.plot(rates, [exact_power(r, p2, n1, n2, alpha) for r in rates], color=colour,
+                label=f"{comp.label} ({n1} + {n2}; control {p2:.0%})")
+        smallest = detectable_rate(p2, n1, n2, alpha, power)
+        if np.isfinite(smallest):
+            ax.plot([smallest, smallest], [0, power], ls=":", color=colour, lw=1)
+    ax.axhline(power, color="grey", ls="--", lw=0.8)
+    ax.text(0.0, power, f"{power:.0%} ", va="center", ha="right", fontsize=8, color="grey")
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="True success rate with PET/MRI guidance",
+           ylabel=f"Power of Fisher's test (two-sided, α = {alpha:g})")
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig

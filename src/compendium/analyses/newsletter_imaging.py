@@ -17,15 +17,18 @@ import numpy as np
 import pandas as pd
 from scipy import ndimage, stats
 
-from compendium.phantoms.blur import gaussian_blur
 from compendium.phantoms import (
     PETSystem,
     background_cov,
+    child_seeds,
     iec_body_phantom,
+    mc_interval,
     recovery_coefficients,
     scan_counts,
     simulate_scan,
+    simulate_scans,
 )
+from compendium.phantoms.blur import gaussian_blur
 
 IMAGE_SHAPE = (128, 128)  # 2.5 mm pixels over the 320 mm field of view
 N_ANGLES = 120
@@ -81,7 +84,8 @@ def count_statistics_study(minutes_per_bed, *, activity_mbq, weight_kg, uptake_m
     """Background CoV and sphere recovery of the IEC phantom against minutes per bed.
 
     Each acquisition time is simulated ``n_realizations`` times with independent Poisson
-    noise (one ``numpy.random.Generator`` from ``seed`` feeds them all). The noise law is the
+    noise, each realisation with its own child of ``SeedSequence(seed)``, reconstructed as one
+    batch per time. The noise law is the
     least-squares slope of log CoV on log counts with its 95% interval.
     """
     minutes = sorted({float(m) for m in minutes_per_bed})
@@ -91,13 +95,14 @@ def count_statistics_study(minutes_per_bed, *, activity_mbq, weight_kg, uptake_m
         raise ValueError(f"n_realizations must be a positive integer, got {n_realizations}")
     phantom = iec_body_phantom(IMAGE_SHAPE)
     system = PETSystem(phantom.shape, phantom.pixel_mm, N_ANGLES, fwhm_mm, attenuation=phantom.mu)
-    rng = np.random.default_rng(seed)
+    n = int(n_realizations)
+    seeds = child_seeds(int(seed), n * len(minutes))  # realisation r of time i: seeds[i * n + r]
     rows, images = [], {}
-    for t in minutes:
+    for i, t in enumerate(minutes):
         counts = slice_counts(t, activity_mbq, weight_kg, uptake_min, axial_fov_mm, phantom.pixel_mm)
-        for r in range(int(n_realizations)):
-            image = post_filter(simulate_scan(phantom, system, counts, n_iter, n_subsets, seed=rng),
-                                filter_fwhm_mm, phantom.pixel_mm)
+        stack = simulate_scans(phantom, system, counts, seeds[i * n:(i + 1) * n], n_iter, n_subsets)
+        for r, reconstruction in enumerate(stack):
+            image = post_filter(reconstruction, filter_fwhm_mm, phantom.pixel_mm)
             images.setdefault(t, image)
             row = {"minutes_per_bed": t, "counts": counts, "realization": r,
                    "background_cov": background_cov(image, phantom.masks["background"])}
@@ -114,6 +119,25 @@ def count_statistics_study(minutes_per_bed, *, activity_mbq, weight_kg, uptake_m
 def summarise(study: CountStudy) -> pd.DataFrame:
     """Mean over realisations of every metric, one row per acquisition time."""
     return study.table.drop(columns="realization").groupby("minutes_per_bed", as_index=False).mean()
+
+
+def cov_interval(study: CountStudy, minutes: float, reference: float | None = None, level: float = 0.95):
+    """Mean background CoV at ``minutes`` per bed with its bootstrap Monte Carlo interval; with
+    ``reference``, the ratio of that mean to the mean at ``reference`` minutes instead.
+
+    Realisations of the two times are independent, so resampling them in pairs by index is a
+    valid bootstrap of the ratio.
+    """
+    def values(t):
+        picked = study.table.loc[study.table["minutes_per_bed"] == float(t), "background_cov"].to_numpy()
+        if len(picked) == 0:
+            raise ValueError(f"the study has no acquisition of {t} minutes per bed")
+        return picked
+
+    if reference is None:
+        return mc_interval(values(minutes), level=level)
+    return mc_interval(values(minutes), values(reference), statistic=lambda a, b: a.mean(axis=-1) / b.mean(axis=-1),
+                       vectorized=True, level=level)
 
 
 def cov_at(study: CountStudy, minutes: float) -> float:

@@ -14,6 +14,8 @@ The small-node phantom comparison of Ga-68 and F-18 lives in :mod:`compendium.an
 
 from __future__ import annotations
 
+import math
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -23,7 +25,7 @@ from compendium.phantoms.constants import HALF_LIFE_MIN
 from compendium.stats import (
     feasible_paired_tables,
     mcnemar,
-    mcnemar_power,
+    mcnemar_detectable_difference,
     mcnemar_sample_size,
     paired_difference_ci,
     paired_odds_ratio_ci,
@@ -311,23 +313,24 @@ def sensitivity_figure(frame: pd.DataFrame, assumed: int, alpha: float = 0.05) -
 
 def sample_size_table(alpha: float = 0.05, power: float = 0.8, design_difference: float = 0.22,
                       fluciclovine_only: int = 4) -> pd.DataFrame:
-    """Pairs a McNemar trial needs (Connor 1987) for the trial's 22-point design difference at
-    several discordance levels, and for the discordance the trial observed."""
+    """A design analysis of the paired trial (Connor 1987), without post-hoc power.
+
+    For the discordance the trial observed and for the 22-point design difference at
+    several discordance levels: the pairs a McNemar trial needs, and the smallest
+    difference the trial's own number of pairs detects with ``power`` at that rate of
+    fluciclovine-only men.
+    """
     observed = paired_table(fluciclovine_only)
     n = sum(observed.values())
     p01_obs, p10_obs = observed["c"] / n, observed["b"] / n
-    rows = [{"scenario": "observed discordance", "P(PSMA only)": p10_obs, "P(fluciclovine only)": p01_obs,
-             "pairs needed": mcnemar_sample_size(p10_obs, p01_obs, alpha, power),
-             "power with 50 pairs": mcnemar_power(p10_obs, p01_obs, n, alpha)}]
-    for p01 in (0.01, 0.02, 0.05, 0.1, 0.15):
-        p10 = p01 + design_difference
-        if p10 + p01 > 1:
-            continue
-        rows.append({"scenario": f"design: {design_difference:.0%} difference", "P(PSMA only)": p10,
-                     "P(fluciclovine only)": p01, "pairs needed": mcnemar_sample_size(p10, p01, alpha, power),
-                     "power with 50 pairs": mcnemar_power(p10, p01, n, alpha)})
-    frame = pd.DataFrame(rows)
-    frame["pairs needed"] = np.ceil(frame["pairs needed"]).astype(int)
+    detectable = f"smallest difference detectable with {n} pairs"
+    scenarios = [("observed discordance", p10_obs, p01_obs)]
+    scenarios += [(f"design: {design_difference:.0%} difference", p01 + design_difference, p01)
+                  for p01 in (0.01, 0.02, 0.05, 0.1, 0.15) if 2 * p01 + design_difference < 1]
+    frame = pd.DataFrame([{"scenario": label, "P(PSMA only)": p10, "P(fluciclovine only)": p01,
+                           "pairs needed": math.ceil(mcnemar_sample_size(p10, p01, alpha, power)),
+                           detectable: mcnemar_detectable_difference(n, p01, alpha, power)}
+                          for label, p10, p01 in scenarios])
     return frame
 
 

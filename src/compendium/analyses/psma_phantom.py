@@ -2,19 +2,20 @@
 
 Three conditions share the page's protocol (one hour uptake, a 30-minute whole-body scan):
 F-18; Ga-68 with its counts only (shorter half-life, fewer positrons per decay); and Ga-68
-with its counts and its positron range. The positron range enters as an extra Gaussian blur
-combined in quadrature with the scanner's resolution. Its width is an assumption of this
-module: a 3D isotropic Gaussian displacement with per-axis sigma has mean distance
-2·sigma·sqrt(2/pi), so sigma is set to make that mean equal the published mean range in
-water (Conti & Eriksson 2016). The true range distribution is cusp-shaped with long tails,
-so this is a rough, somewhat pessimistic summary for Ga-68.
+with its counts and its positron range. The range blurs each projection with the
+nuclide's bi-exponential kernel (cusp plus long tail, :mod:`compendium.phantoms.positron`),
+after the scanner's Gaussian resolution.
 
 Each condition is reconstructed from the pelvis phantom of :mod:`compendium.phantoms` with
-nodes (present) and without (absent), and scored by recovery and by the channelized
-Hotelling observer's d′ on crops centred on each node site.
+nodes (present) and without (absent), ``n_realisations`` times with seeds spawned by
+:func:`compendium.phantoms.realisations`, and scored by recovery (noise-free) and by the
+channelized Hotelling observer's AUC on crops centred on each node site, with a bootstrap
+interval over the realisations.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,15 +23,19 @@ import pandas as pd
 
 from compendium.phantoms import (
     PETSystem,
-    cho_detectability,
     laguerre_gauss,
+    mc_interval,
     pelvis_phantom,
+    realisations,
     recovery_coefficients,
     scan_counts,
     simulate_scan,
+    simulate_scans,
+    substreams,
 )
-from compendium.phantoms.blur import FWHM_PER_SIGMA
-from compendium.phantoms.constants import POSITRON_RANGE_MEAN_MM, Constant
+from compendium.phantoms.constants import Constant
+from compendium.phantoms.metrics import hotelling_auc
+from compendium.phantoms.positron import kernel_fwhm_mm, range_kernel
 
 # Positrons per decay (ENSDF via NuDat): the counts model of compendium.phantoms counts
 # decays, so each nuclide's counts are scaled by its positron yield.
@@ -48,30 +53,24 @@ IMAGE_SHAPE = (128, 128)  # 3.125 mm pixels over the phantom's 400 mm field of v
 N_ANGLES = 96
 NOISE_FREE_COUNTS = 1e11
 CROP = 17  # pixels around each node site for the observer (53 mm)
-_MEAN_DISTANCE_PER_SIGMA = 2.0 * np.sqrt(2.0 / np.pi)
-
-
-def positron_range_fwhm(nuclide: str) -> float:
-    """FWHM (mm) of the Gaussian whose 3D mean displacement equals the nuclide's mean range.
-
-    >>> round(positron_range_fwhm("F-18"), 2), round(positron_range_fwhm("Ga-68"), 2)
-    (0.89, 4.28)
-    """
-    if nuclide not in POSITRON_RANGE_MEAN_MM:
-        raise ValueError(f"nuclide must be one of {', '.join(POSITRON_RANGE_MEAN_MM)}, got {nuclide!r}")
-    return float(POSITRON_RANGE_MEAN_MM[nuclide].value / _MEAN_DISTANCE_PER_SIGMA * FWHM_PER_SIGMA)
+N_CHANNELS = 4
 
 
 def system_fwhm(scanner_fwhm_mm: float, nuclide: str, with_range: bool = True) -> float:
-    """Scanner resolution combined in quadrature with the positron-range blur.
+    """FWHM (mm) of the scanner's Gaussian convolved with the nuclide's positron-range kernel.
 
     >>> round(system_fwhm(5.0, "Ga-68"), 2), system_fwhm(5.0, "Ga-68", with_range=False)
-    (6.58, 5.0)
+    (6.27, 5.0)
     """
     if scanner_fwhm_mm < 0:
         raise ValueError(f"scanner_fwhm_mm must be non-negative, got {scanner_fwhm_mm}")
-    extra = positron_range_fwhm(nuclide) if with_range else 0.0
-    return float(np.hypot(scanner_fwhm_mm, extra))
+    return float(kernel_fwhm_mm(nuclide, scanner_fwhm_mm)) if with_range else float(scanner_fwhm_mm)
+
+
+def _system(phantom, scanner_fwhm_mm, nuclide, with_range):
+    kernel = range_kernel(nuclide, phantom.pixel_mm) if with_range else None
+    return PETSystem(IMAGE_SHAPE, phantom.pixel_mm, N_ANGLES, scanner_fwhm_mm, attenuation=phantom.mu,
+                     kernel=kernel, circle=True)
 
 
 def slice_counts(nuclide: str, activity_mbq_per_kg: float, weight_kg: float, uptake_min: float,
@@ -89,59 +88,106 @@ def slice_counts(nuclide: str, activity_mbq_per_kg: float, weight_kg: float, upt
     return counts * POSITRON_YIELD[nuclide].value
 
 
-def _crops(image, phantom):
-    half = CROP // 2
-    crops = {}
+def _centres(phantom):
+    centres = []
     for name in phantom.lesions:
         rows, cols = np.nonzero(phantom.masks[name])
-        r, c = int(round(rows.mean())), int(round(cols.mean()))
-        crops[name] = image[r - half : r + half + 1, c - half : c + half + 1]
-    return crops
+        centres.append((int(round(rows.mean())), int(round(cols.mean()))))
+    return centres
+
+
+def _crops(images, centres):
+    """Crops (k, n_nodes, CROP, CROP) around every node site of a stack of images."""
+    half = CROP // 2
+    return np.stack([images[:, r - half:r + half + 1, c - half:c + half + 1] for r, c in centres], axis=1)
+
+
+def _node_phantoms(node_diameters_mm, node_to_background):
+    present = pelvis_phantom(IMAGE_SHAPE, node_diameters_mm=node_diameters_mm, node_to_background=node_to_background)
+    absent = pelvis_phantom(IMAGE_SHAPE, node_diameters_mm=node_diameters_mm, node_to_background=1.0)
+    return present, absent
+
+
+def node_crops(seeds, nuclide, with_range, counts, scanner_fwhm_mm, node_diameters_mm, node_to_background,
+               n_iter, n_subsets):
+    """One batch of realisations: per seed, (2, n_nodes, CROP, CROP) crops with nodes and without.
+
+    A picklable task for :func:`compendium.phantoms.realisations` (``functools.partial`` over
+    everything but ``seeds``); the two images of a realisation use two substreams of its seed.
+    """
+    present, absent = _node_phantoms(node_diameters_mm, node_to_background)
+    system = _system(present, scanner_fwhm_mm, nuclide, with_range)
+    streams = [substreams(seed, 2) for seed in seeds]
+    centres = _centres(present)
+    stacks = [_crops(simulate_scans(phantom, system, counts, [s[k] for s in streams], n_iter, n_subsets), centres)
+              for k, phantom in enumerate((present, absent))]
+    return list(np.stack(stacks, axis=1))
+
+
+def _channels(diameter, pixel_mm):
+    return laguerre_gauss((CROP, CROP), width_px=max(diameter / pixel_mm, 2.0) * 1.5, n_channels=N_CHANNELS)
 
 
 def node_study(activity_mbq_per_kg=2.0, weight_kg=75.0, uptake_min=60.0, scan_min=30.0, n_beds=6,
                slice_fraction=0.02, scanner_fwhm_mm=5.0, node_diameters_mm=(4.0, 6.0, 8.0, 10.0),
-               node_to_background=8.0, n_realisations=40, n_iter=3, n_subsets=8, seed=2020) -> pd.DataFrame:
-    """Recovery (noise-free reconstruction) and CHO d′/AUC (noisy ones) for every condition and node size."""
+               node_to_background=8.0, n_realisations=40, n_iter=3, n_subsets=8, seed=2020, level=0.95,
+               mapper=map) -> pd.DataFrame:
+    """Recovery (noise-free reconstruction) and CHO AUC with its Monte Carlo interval, per condition and node.
+
+    ``mapper`` runs the realisations (default: in this process); every condition uses its own
+    child of ``seed``, so results do not depend on who runs them.
+    """
     if int(n_realisations) != n_realisations or n_realisations < 8:
         raise ValueError(f"n_realisations must be an integer of at least 8, got {n_realisations}")
-    present = pelvis_phantom(IMAGE_SHAPE, node_diameters_mm=node_diameters_mm, node_to_background=node_to_background)
-    absent = pelvis_phantom(IMAGE_SHAPE, node_diameters_mm=node_diameters_mm, node_to_background=1.0)
-    rng = np.random.default_rng(seed)
+    present, _ = _node_phantoms(node_diameters_mm, node_to_background)
     rows = []
-    for label, (nuclide, with_range) in CONDITIONS.items():
-        fwhm = system_fwhm(scanner_fwhm_mm, nuclide, with_range)
-        system = PETSystem(IMAGE_SHAPE, present.pixel_mm, N_ANGLES, fwhm, attenuation=present.mu)
+    for k, (label, (nuclide, with_range)) in enumerate(CONDITIONS.items()):
         counts = slice_counts(nuclide, activity_mbq_per_kg, weight_kg, uptake_min, scan_min, n_beds, slice_fraction)
-        stacks = {"present": {n: [] for n in present.lesions}, "absent": {n: [] for n in present.lesions}}
-        for _ in range(int(n_realisations)):
-            for kind, phantom in (("present", present), ("absent", absent)):
-                image = simulate_scan(phantom, system, counts, n_iter, n_subsets, seed=rng)
-                for name, crop in _crops(image, phantom).items():
-                    stacks[kind][name].append(crop)
+        task = partial(node_crops, nuclide=nuclide, with_range=with_range, counts=counts,
+                       scanner_fwhm_mm=scanner_fwhm_mm, node_diameters_mm=tuple(node_diameters_mm),
+                       node_to_background=node_to_background, n_iter=n_iter, n_subsets=n_subsets)
+        crops = np.stack(realisations(task, int(n_realisations), seed=int(seed) + k, mapper=mapper,
+                                      batch_size=int(n_realisations)))  # (n, 2, nodes, CROP, CROP)
         # Recovery from a practically noise-free reconstruction with the same algorithm.
-        noise_free = simulate_scan(present, system, NOISE_FREE_COUNTS, n_iter, n_subsets, seed=rng)
+        noise_free = simulate_scan(present, _system(present, scanner_fwhm_mm, nuclide, with_range),
+                                   NOISE_FREE_COUNTS, n_iter, n_subsets, seed=int(seed))
         recovery = recovery_coefficients(noise_free, present)
-        for name, diameter in present.lesions.items():
-            channels = laguerre_gauss((CROP, CROP), width_px=max(diameter / present.pixel_mm, 2.0) * 1.5, n_channels=4)
-            cho = cho_detectability(np.array(stacks["present"][name]), np.array(stacks["absent"][name]), channels)
-            rows.append({"condition": label, "nuclide": nuclide, "system FWHM (mm)": fwhm, "slice counts": counts,
-                         "node diameter (mm)": diameter, "recovery (max)": recovery[name].max,
-                         "recovery (mean)": recovery[name].mean, "d'": cho.d_prime, "AUC": cho.auc})
+        for j, (name, diameter) in enumerate(present.lesions.items()):
+            u = _channels(diameter, present.pixel_mm).reshape(N_CHANNELS, -1)
+            v_present = crops[:, 0, j].reshape(len(crops), -1) @ u.T
+            v_absent = crops[:, 1, j].reshape(len(crops), -1) @ u.T
+            auc = mc_interval(v_present, v_absent, statistic=hotelling_auc, vectorized=True, level=level,
+                              seed=int(seed))
+            rows.append({"condition": label, "nuclide": nuclide, "system FWHM (mm)": system_fwhm(
+                scanner_fwhm_mm, nuclide, with_range), "slice counts": counts, "node diameter (mm)": diameter,
+                "recovery (max)": recovery[name].max, "recovery (mean)": recovery[name].mean,
+                "AUC": auc.estimate, "AUC low": auc.low, "AUC high": auc.high})
     return pd.DataFrame(rows)
+
+
+def intervals_separate(frame: pd.DataFrame, diameter: float, first: str, second: str) -> bool:
+    """Whether the AUC intervals of two conditions at one node size do not overlap.
+
+    >>> f = pd.DataFrame({"condition": ["a", "b"], "node diameter (mm)": [8.0, 8.0],
+    ...                   "AUC low": [0.6, 0.75], "AUC high": [0.7, 0.9]})
+    >>> intervals_separate(f, 8.0, "a", "b")
+    True
+    """
+    rows = frame[frame["node diameter (mm)"] == diameter].set_index("condition")
+    a, b = rows.loc[first], rows.loc[second]
+    return bool(a["AUC high"] < b["AUC low"] or b["AUC high"] < a["AUC low"])
 
 
 def example_images(activity_mbq_per_kg=2.0, weight_kg=75.0, uptake_min=60.0, scan_min=30.0, n_beds=6,
                    slice_fraction=0.02, scanner_fwhm_mm=5.0, node_diameters_mm=(4.0, 6.0, 8.0, 10.0),
                    node_to_background=8.0, n_iter=3, n_subsets=8, seed=2020) -> dict[str, np.ndarray]:
     """One noisy reconstruction per condition (same seed), for display."""
-    phantom = pelvis_phantom(IMAGE_SHAPE, node_diameters_mm=node_diameters_mm, node_to_background=node_to_background)
+    phantom, _ = _node_phantoms(node_diameters_mm, node_to_background)
     images = {"truth": phantom.activity}
     for label, (nuclide, with_range) in CONDITIONS.items():
-        system = PETSystem(IMAGE_SHAPE, phantom.pixel_mm, N_ANGLES, system_fwhm(scanner_fwhm_mm, nuclide, with_range),
-                           attenuation=phantom.mu)
         counts = slice_counts(nuclide, activity_mbq_per_kg, weight_kg, uptake_min, scan_min, n_beds, slice_fraction)
-        images[label] = simulate_scan(phantom, system, counts, n_iter, n_subsets, seed=seed)
+        images[label] = simulate_scan(phantom, _system(phantom, scanner_fwhm_mm, nuclide, with_range), counts,
+                                      n_iter, n_subsets, seed=seed)
     return images
 
 
@@ -155,15 +201,18 @@ def images_figure(images: dict[str, np.ndarray], vmax: float = 4.0) -> plt.Figur
     return fig
 
 
-def node_figure(frame: pd.DataFrame) -> plt.Figure:
-    """Recovery (max) and CHO AUC against node diameter, one line per condition."""
+def node_figure(frame: pd.DataFrame, level: float = 0.95) -> plt.Figure:
+    """Recovery (max) and CHO AUC with its Monte Carlo interval against node diameter, one line per condition."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), constrained_layout=True)
+    offsets = dict(zip(CONDITIONS, (-0.15, 0.0, 0.15)))  # spread the error bars sideways
     for label, group in frame.groupby("condition", sort=False):
         style = dict(color=COLOURS[label], marker="o", label=label, ls="--" if "only" in label else "-")
         left.plot(group["node diameter (mm)"], group["recovery (max)"], **style)
-        right.plot(group["node diameter (mm)"], group["AUC"], **style)
+        x = group["node diameter (mm)"] + offsets[label]
+        right.errorbar(x, group["AUC"], yerr=[group["AUC"] - group["AUC low"], group["AUC high"] - group["AUC"]],
+                       capsize=3, **style)
     left.set(xlabel="node diameter (mm)", ylabel="recovery coefficient (max)", ylim=(0, None))
-    right.set(xlabel="node diameter (mm)", ylabel="observer AUC (CHO)", ylim=(0.45, 1.02))
+    right.set(xlabel="node diameter (mm)", ylabel=f"observer AUC (CHO), {level:.0%} MC interval", ylim=(0.45, 1.02))
     right.axhline(0.5, color="0.6", lw=0.8, ls=":")
     for ax in (left, right):
         ax.legend(fontsize=8)

@@ -45,7 +45,7 @@ from .metrics import (
     recovery_coefficients,
 )
 from .mr import ADCFit, add_rician_noise, diffusion_signal, fit_adc, gradient_echo_signal, spin_echo_signal
-from .montecarlo import MCInterval, child_seeds, mc_interval, realisations
+from .montecarlo import MCInterval, child_seeds, mc_interval, realisations, substreams
 from .pet import PETSystem, mlem, poisson_counts, simulate_scan, simulate_scans
 from .phantoms import Phantom, iec_body_phantom, liver_phantom, pelvis_phantom, vertebra_phantom
 from .planar import LesionContrast, lesion_contrast, planar_scintigraphy, radiograph
@@ -86,5 +86,6 @@ __all__ = [
     "simulate_scan",
     "simulate_scans",
     "spin_echo_signal",
+    "substreams",
     "vertebra_phantom",
 ]

@@ -47,6 +47,20 @@ def child_seeds(seed: int, n: int) -> list[np.random.SeedSequence]:
     return np.random.SeedSequence(int(seed)).spawn(int(n))
 
 
+def substreams(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
+    """``n`` independent streams inside one realisation (e.g. its lesion-present and -absent images).
+
+    Derived from the seed's entropy and spawn key alone, unlike ``seed.spawn``, whose answer
+    depends on how often it was called before; so a realisation gives the same streams on
+    any worker and on a second call.
+
+    >>> first, again = substreams(child_seeds(5, 2)[1], 2), substreams(child_seeds(5, 2)[1], 2)
+    >>> [s.spawn_key for s in first], first[0].generate_state(1) == again[0].generate_state(1)
+    ([(1, 0), (1, 1)], array([ True]))
+    """
+    return [np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, k)) for k in range(n)]
+
+
 def _batches(items: Sequence, size: int) -> list[Sequence]:
     return [items[start:start + size] for start in range(0, len(items), size)]
 
@@ -129,14 +143,18 @@ class MCInterval:
 
 
 def mc_interval(*samples, statistic: Callable[..., Any] = np.mean, level: float = 0.95,
-                n_resamples: int = 999, seed: int = 0, method: str = "percentile") -> MCInterval:
+                n_resamples: int = 999, seed: int = 0, method: str = "BCa",
+                vectorized: bool = False) -> MCInterval:
     """Bootstrap interval of ``statistic`` over Monte Carlo realisations (``scipy.stats.bootstrap``).
 
-    ``samples`` are arrays whose first axis is the realisation; several samples are
+    The default BCa interval corrects for the bias of statistics such as an observer's AUC
+    from few images, which a percentile interval would carry over. ``samples`` are arrays
+    whose first axis is the realisation; several samples are
     resampled together (paired by realisation index), so ``statistic(*samples)`` can be
     a quantity of the whole set, such as an observer's AUC from present and absent
     stacks of the same realisations. With the default mean of one sample the bootstrap
-    is vectorised.
+    is vectorised; so is a ``statistic`` declared ``vectorized``, which must accept samples
+    with a leading resample axis, (resamples, n, ...), as well as (n, ...).
 
     >>> import numpy as np
     >>> x = np.random.default_rng(3).normal(10.0, 2.0, size=400)
@@ -157,6 +175,10 @@ def mc_interval(*samples, statistic: Callable[..., Any] = np.mean, level: float 
     if vectorised:
         result = stats.bootstrap((arrays[0],), np.mean, confidence_level=level, n_resamples=n_resamples,
                                  random_state=np.random.default_rng(seed), method=method, axis=0)
+    elif vectorized:
+        result = stats.bootstrap((np.arange(n),), lambda index, axis=-1: statistic(*(a[index] for a in arrays)),
+                                 vectorized=True, confidence_level=level, n_resamples=n_resamples,
+                                 random_state=np.random.default_rng(seed), method=method)
     else:  # resample realisation indices, so samples of any shape stay paired by realisation
         result = stats.bootstrap((np.arange(n),), lambda index: float(statistic(*(a[index] for a in arrays))),
                                  vectorized=False, confidence_level=level, n_resamples=n_resamples,

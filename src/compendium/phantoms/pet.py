@@ -90,6 +90,15 @@ def _geometric_operator(shape: tuple[int, int], pixel_mm: float, n_angles: int, 
     return _Operator(matrix, n_threads), n_bins, time.perf_counter() - start
 
 
+def _symmetric_kernel(kernel) -> np.ndarray:
+    """A 1D blur kernel that keeps ``back`` the exact adjoint: odd, symmetric, non-negative, sum 1."""
+    array = np.asarray(kernel, dtype=np.float32)
+    if (array.ndim != 1 or len(array) % 2 == 0 or np.any(array < 0) or not np.allclose(array, array[::-1])
+            or not np.isclose(array.sum(), 1.0, atol=1e-5)):
+        raise ValueError("kernel must be a 1D symmetric non-negative array of odd length summing to 1")
+    return array
+
+
 class PETSystem:
     """A 2D PET scanner for one image grid: ``forward`` (image → sinogram) and its adjoint ``back``.
 
@@ -101,7 +110,11 @@ class PETSystem:
     n_angles : int
         Projection angles evenly spaced over [0, 180) degrees.
     fwhm_mm : float
-        Isotropic Gaussian system resolution (detector + positron range), 0 for none.
+        Isotropic Gaussian system resolution (detector), 0 for none.
+    kernel : 1D array, optional
+        An extra symmetric blur of each projection, sampled at the bin width (odd length,
+        non-negative, summing to 1): e.g. a nuclide's positron range,
+        :func:`compendium.phantoms.positron.range_kernel`. Applied after the Gaussian.
     attenuation : 2D array, optional
         mu map in 1/mm on the image grid (e.g. ``Phantom.mu``).
     n_threads : int, optional
@@ -128,7 +141,8 @@ class PETSystem:
     """
 
     def __init__(
-        self, image_shape, pixel_mm, n_angles=180, fwhm_mm=4.0, attenuation=None, n_threads=None, circle=False
+        self, image_shape, pixel_mm, n_angles=180, fwhm_mm=4.0, attenuation=None, n_threads=None, circle=False,
+        kernel=None,
     ):
         self.image_shape = _checks.shape2d("image_shape", image_shape, minimum=8)
         self.pixel_mm = _checks.positive("pixel_mm", pixel_mm)
@@ -141,6 +155,7 @@ class PETSystem:
         self._operator, self.n_bins, build = _geometric_operator(*geometry)
         self.setup_seconds = build if _geometric_operator.cache_info().misses > misses else 0.0
         self._sigma_bins = sigma_pixels(self.fwhm_mm, self.pixel_mm)
+        self._kernel = None if kernel is None else _symmetric_kernel(kernel)
         self._attenuation_factors = np.ones(self.sinogram_shape, dtype=np.float32)
         if attenuation is not None:
             mu = _checks.image("attenuation", attenuation, self.image_shape)
@@ -160,9 +175,11 @@ class PETSystem:
         return self.n_angles, self.n_bins
 
     def _blur(self, sinogram):
-        if self._sigma_bins == 0:
-            return sinogram
-        return ndimage.gaussian_filter1d(sinogram, self._sigma_bins, axis=1, mode="constant", truncate=4.0)
+        if self._sigma_bins > 0:
+            sinogram = ndimage.gaussian_filter1d(sinogram, self._sigma_bins, axis=1, mode="constant", truncate=4.0)
+        if self._kernel is not None:
+            sinogram = ndimage.convolve1d(sinogram, self._kernel, axis=1, mode="constant")
+        return sinogram
 
     # Internally images are (pixels, k) and sinograms (angles, bins, k): k images share one
     # pass over the sparse matrix (a CSR times dense-matrix product), which is faster than k
