@@ -224,7 +224,9 @@ def _hotelling(v_present, v_absent):
         return np.einsum("...ni,...nj->...ij", centred, centred) / (v.shape[-2] - 1)
 
     average = 0.5 * (covariance(v_present) + covariance(v_absent))
-    weights = np.linalg.solve(average, delta[..., None])[..., 0]
+    # Pseudo-inverse: a bootstrap resample of few images can repeat one so often that the
+    # channel covariance is singular; for a regular matrix this equals the solve.
+    weights = (np.linalg.pinv(average) @ delta[..., None])[..., 0]
     return np.sqrt(np.maximum(np.einsum("...i,...i->...", delta, weights), 0.0)), weights
 
 
