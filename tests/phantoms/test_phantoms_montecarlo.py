@@ -125,3 +125,14 @@ def test_pet_system_with_a_range_kernel_stays_adjoint():
     assert np.sum(system.forward(x) * y) == pytest.approx(np.sum(x * system.back(y)), rel=1e-5)
     with pytest.raises(ValueError, match="kernel"):
         PETSystem((32, 32), 3.125, n_angles=30, kernel=[0.2, 0.8])
+
+
+def test_mc_interval_of_a_degenerate_statistic_is_the_value_itself():
+    """Every resample of a perfectly separated observer gives AUC 1: BCa is undefined, the interval is [1, 1]."""
+    from compendium.phantoms.metrics import hotelling_auc
+
+    rng = np.random.default_rng(4)
+    absent = rng.normal(size=(30, 2))
+    present = absent + np.array([60.0, 0.0])
+    result = mc_interval(present, absent, statistic=hotelling_auc, vectorized=True)
+    assert result.estimate == result.low == result.high == pytest.approx(1.0)

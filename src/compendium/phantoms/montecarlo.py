@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -171,17 +172,26 @@ def mc_interval(*samples, statistic: Callable[..., Any] = np.mean, level: float 
     if not 0 < level < 1:
         raise ValueError(f"level must lie in (0, 1), got {level!r}")
     estimate = float(statistic(*arrays))
-    vectorised = statistic is np.mean and len(arrays) == 1
-    if vectorised:
-        result = stats.bootstrap((arrays[0],), np.mean, confidence_level=level, n_resamples=n_resamples,
-                                 random_state=np.random.default_rng(seed), method=method, axis=0)
-    elif vectorized:
-        result = stats.bootstrap((np.arange(n),), lambda index, axis=-1: statistic(*(a[index] for a in arrays)),
-                                 vectorized=True, confidence_level=level, n_resamples=n_resamples,
-                                 random_state=np.random.default_rng(seed), method=method)
-    else:  # resample realisation indices, so samples of any shape stay paired by realisation
-        result = stats.bootstrap((np.arange(n),), lambda index: float(statistic(*(a[index] for a in arrays))),
-                                 vectorized=False, confidence_level=level, n_resamples=n_resamples,
-                                 random_state=np.random.default_rng(seed), method=method)
+    result = _bootstrap(arrays, statistic, vectorized, level, n_resamples, seed, method)
+    if method == "BCa" and not np.all(np.isfinite(result.confidence_interval)):
+        # BCa is undefined when every resample gives the same value (an AUC of exactly 1);
+        # the percentile interval is then that value itself.
+        result = _bootstrap(arrays, statistic, vectorized, level, n_resamples, seed, "percentile")
     low, high = (float(np.squeeze(v)) for v in result.confidence_interval)
     return MCInterval(estimate, low, high, float(np.squeeze(result.standard_error)), float(level), n)
+
+
+def _bootstrap(arrays, statistic, vectorized, level, n_resamples, seed, method):
+    n = len(arrays[0])
+    options = dict(confidence_level=level, n_resamples=n_resamples, random_state=np.random.default_rng(seed),
+                   method=method)
+    with warnings.catch_warnings():  # a degenerate BCa warns and returns NaN; the caller falls back
+        warnings.simplefilter("ignore")
+        if statistic is np.mean and len(arrays) == 1:
+            return stats.bootstrap((arrays[0],), np.mean, axis=0, **options)
+        if vectorized:
+            return stats.bootstrap((np.arange(n),), lambda index, axis=-1: statistic(*(a[index] for a in arrays)),
+                                   vectorized=True, **options)
+        # resample realisation indices, so samples of any shape stay paired by realisation
+        return stats.bootstrap((np.arange(n),), lambda index: float(statistic(*(a[index] for a in arrays))),
+                               vectorized=False, **options)
