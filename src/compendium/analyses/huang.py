@@ -508,6 +508,7 @@ def design_figure(table: pd.DataFrame, alpha=0.05, power=0.8):
         ax.title.set_fontsize(10)
         ax.legend(fontsize=7)
     axes[0].set_ylabel(f"difference detectable with {power:.0%} power")
+    axes[0].yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.1%}" if v < 0.01 else f"{v:.0%}"))
     fig.tight_layout()
     return fig
 

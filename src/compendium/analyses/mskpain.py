@@ -242,6 +242,7 @@ def posterior_figure(results: dict, level: float = 0.95) -> plt.Figure:
         ax.set_ylim(0, 1.3 * top)
         ax.set_xlabel("Difference in success rate, PET/MRI minus control")
         ax.set_xlim(-1, 1)
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:+.0%}" if v else "0%"))
     np.atleast_1d(axes)[0].set_ylabel("Posterior density")
     np.atleast_1d(axes)[0].legend(loc="center left", fontsize=8, frameon=False)
     fig.tight_layout()

@@ -355,5 +355,6 @@ def sample_size_figure(alpha: float = 0.05, power: float = 0.8, design_differenc
     ax.axhline(n, color="0.5", ls=":", label=f"the trial's {n} pairs")
     ax.set(xlabel="share of patients positive on fluciclovine only", ylabel=f"pairs for {power:.0%} power",
            ylim=(0, None))
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.legend(fontsize=8)
     return fig
