@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["blur", "constants", "counts", "metrics", "montecarlo", "mr", "pet", "phantoms", "planar"]
+MODULES = ["blur", "constants", "counts", "metrics", "montecarlo", "mr", "pet", "phantoms", "planar", "positron"]
 
 
 @pytest.mark.parametrize("name", MODULES)
