@@ -506,7 +506,7 @@ def design_figure(table: pd.DataFrame, alpha=0.05, power=0.8):
         ax.set(xscale="log", yscale="log", xlabel=f"{level}s (pairs)",
                title=f"{level} level (dots: observed |difference| at the study's n)")
         ax.title.set_fontsize(10)
-        ax.legend(fontsize=7, loc="lower left")
+        ax.legend(fontsize=7, loc="upper right")  # the corner no curve or dot reaches
     axes[0].set_ylabel(f"difference detectable with {power:.0%} power")
     axes[0].yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.1%}" if v < 0.01 else f"{v:.0%}"))
     fig.tight_layout()
