@@ -30,6 +30,7 @@ def _cmd_list(args: argparse.Namespace) -> None:
 
 def _cmd_run(args: argparse.Namespace) -> None:
     from compendium.pipeline.build import verify
+    from compendium.pipeline.changes import changes_against_book
     from compendium.pipeline.params import find_group
     from compendium.pipeline.runs import run_chapter
 
@@ -37,6 +38,7 @@ def _cmd_run(args: argparse.Namespace) -> None:
     verify()
     run_dir = run_chapter(group, args.param, Path(args.params_file) if args.params_file else None)
     print(run_dir)
+    print(changes_against_book(group, run_dir))
 
 
 def _cmd_sweep(args: argparse.Namespace) -> None:
@@ -57,9 +59,19 @@ def _cmd_sweep(args: argparse.Namespace) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> None:
-    from compendium.pipeline.build import build
+    from compendium.pipeline.build import BuildStats, build
 
-    print(build(force=args.force) / "index.html")
+    stats = BuildStats()
+    try:
+        html = build(force=args.force, stats=stats, pdf=args.pdf)
+    except ValueError:
+        if stats.failed:  # the counts, then main() prints the first failure
+            print(stats.summary(None), file=sys.stderr)
+        raise
+    where = html / "index.html"
+    if args.pdf:
+        where = f"{where}, the PDF at {html.parent / 'pdf' / 'book.pdf'}"
+    print(stats.summary(where))
 
 
 def _cmd_verify(args: argparse.Namespace) -> None:
@@ -125,6 +137,7 @@ def parser() -> argparse.ArgumentParser:
     sweep.set_defaults(func=_cmd_sweep)
     build = sub.add_parser("build", help="execute stale notebooks and render the book")
     build.add_argument("--force", action="store_true", help="re-execute every notebook")
+    build.add_argument("--pdf", action="store_true", help="also print the whole book to _build/pdf/book.pdf")
     build.set_defaults(func=_cmd_build)
     sub.add_parser("verify", help="check data/ against its manifest and schemas").set_defaults(func=_cmd_verify)
     ledger = sub.add_parser("ledger", help="recompute every claim and write the ledger CSV")

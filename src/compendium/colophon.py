@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import platform
 import re
 from datetime import datetime, timezone
 from importlib import metadata
@@ -57,3 +59,31 @@ def summary() -> dict[str, str]:
     state = git_state()
     dirty = {True: "yes (uncommitted changes)", False: "no", None: "unknown"}[state["dirty"]]
     return {"commit": state["commit"], "dirty": dirty, "date": build_date()}
+
+
+def environment() -> dict:
+    """The environment once: Python, the lock's sha256, and the versions of the direct dependencies."""
+    import tomllib
+
+    root = project_root()
+    lock = root / LOCK_NAME
+    pyproject = root / "pyproject.toml"
+    direct = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"] if pyproject.exists() else []
+    names = [re.split(r"[<>=!~\[ ;]", dep, maxsplit=1)[0] for dep in direct]
+    versions = []
+    for name in sorted(names, key=str.lower):
+        try:
+            versions.append({"package": name, "version": metadata.version(name)})
+        except metadata.PackageNotFoundError:
+            versions.append({"package": name, "version": "not installed"})
+    return {
+        "python": platform.python_version(),
+        "lock_sha256": hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else "no lock file",
+        "packages": versions,
+    }
+
+
+def execution_report(rows: list[dict]) -> dict:
+    """What the execution report page shows: one row per notebook (label, cache key, when it was
+    executed, run time, whether this build reused it from the cache) and the environment."""
+    return {"notebooks": rows, "environment": environment()}

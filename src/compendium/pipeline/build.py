@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
@@ -35,6 +36,7 @@ from compendium.pipeline.params import NotebookSpec, all_groups
 BOOK_FILES = ("_config.yml", "_toc.yml", "intro.md", "methods.md", "reproduce.md", "cite.md")
 BOOK_DIRS = ("_static",)
 STAMP = ".stage-digest"
+REPORT_FILE = "execution-report.json"
 
 
 def verify() -> None:
@@ -69,17 +71,44 @@ def stale_notebooks(force: bool = False) -> list[tuple[NotebookSpec, str]]:
     return todo
 
 
-def execute_stale(force: bool = False, started: float | None = None) -> list[str]:
+@dataclass
+class BuildStats:
+    """What one build did, for the line ``compendium build`` ends with."""
+
+    notebooks: int = 0
+    executed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+
+    def summary(self, html: Path | None) -> str:
+        seconds = time.perf_counter() - self.started
+        took = f"{seconds:.1f} s" if seconds < 60 else f"{int(seconds // 60)} min {seconds % 60:.0f} s"
+        reused = self.notebooks - len(self.executed) - len(self.failed)
+        where = f"the book is at {html}" if html else "the book was not rebuilt"
+        return (f"{len(self.executed)} notebooks executed, {reused} reused from cache, "
+                f"{len(self.failed)} failed, in {took}; {where}")
+
+
+def execute_stale(force: bool = False, started: float | None = None, stats: BuildStats | None = None) -> list[str]:
     """Execute every stale book notebook; with ``force``, every one not completed since ``started``."""
     started = time.time() if started is None else started
     todo = stale_notebooks(force)
-    with tqdm(total=len(todo), desc="executing", unit="notebook", disable=not todo, file=sys.stderr) as bar:
-        execute.execute_all(
-            [dict(spec=spec, params=spec.defaults(), out_dir=executed_dir(spec), key=key,
-                  fresh_since=started if force else None) for spec, key in todo],
-            progress=bar,
-        )
-    return [spec.label for spec, _ in todo]
+    stats = stats if stats is not None else BuildStats()
+    stats.notebooks = sum(len(group.notebooks) for group in all_groups().values())
+    try:
+        with tqdm(total=len(todo), desc="executing", unit="notebook", disable=not todo, file=sys.stderr) as bar:
+            execute.execute_all(
+                [dict(spec=spec, params=spec.defaults(), out_dir=executed_dir(spec), key=key,
+                      fresh_since=started if force else None) for spec, key in todo],
+                progress=bar,
+            )
+    except BaseException:  # a notebook that failed is still stale; every other one of the list has run
+        still = {spec.label for spec, _ in stale_notebooks()}
+        stats.failed = [spec.label for spec, _ in todo if spec.label in still]
+        stats.executed = [spec.label for spec, _ in todo if spec.label not in still]
+        raise
+    stats.executed = [spec.label for spec, _ in todo]
+    return stats.executed
 
 
 def _copy_if_changed(source: Path, target: Path) -> None:
@@ -139,6 +168,9 @@ def stage(force: bool = False) -> Path:
             if path.is_file():
                 place(path, path.relative_to(root))
     place(ledger_csv(force), Path("appendix/claims.csv"))
+    report = build_dir() / REPORT_FILE
+    if report.exists():
+        place(report, Path("appendix") / REPORT_FILE)
     for group in all_groups().values():
         notebook_sources = {spec.source for spec in group.notebooks.values()}
         rel_dir = group.directory.relative_to(root)
@@ -206,11 +238,48 @@ def render(staged: Path) -> Path:
     stamp = staged / STAMP
     if (html / "index.html").exists() and stamp.exists() and stamp.read_text() == digest:
         return html  # nothing the renderer reads has changed
+    print("rendering the book (jupyter-book build)", file=sys.stderr)
     output = build_dir() / "render"
+    jupyter_book(staged, output)
+    _publish_html(output / "_build" / "html", html)
+    stamp.write_text(digest)
+    return html
+
+
+def write_execution_report(executed: list[str]) -> Path:
+    """``_build/execution-report.json``: per notebook its cache key, when it ran, how long, and
+    whether this build reused it. Rewritten only when this build executed something (or there is
+    none yet): a no-change rebuild then leaves the rendered book untouched, and the report goes
+    on describing the build that rendered it."""
+    import json
+
+    from compendium.colophon import execution_report
+
+    path = build_dir() / REPORT_FILE
+    if executed or not path.exists():
+        rows = []
+        for group in all_groups().values():
+            for spec in group.notebooks.values():
+                timing_file = executed_dir(spec) / execute.TIMING_FILE
+                timing = json.loads(timing_file.read_text(encoding="utf-8")) if timing_file.exists() else {}
+                rows.append({
+                    "notebook": spec.label,
+                    "cache_key": execute.stored_key(executed_dir(spec)) or "",
+                    "executed_at": timing.get("executed_at", "unknown"),
+                    "seconds": timing.get("wall_seconds", 0.0),
+                    "cached": spec.label not in executed,
+                })
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(execution_report(rows), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def jupyter_book(staged: Path, output: Path, builder: str = "html") -> Path:
+    """``jupyter-book build`` of the stage into ``output`` with warnings as errors; one-line error on failure."""
     try:
         result = subprocess.run(
             [
-                str(Path(sys.executable).with_name("jupyter-book")), "build", str(staged),
+                str(Path(sys.executable).with_name("jupyter-book")), "build", str(staged), "--builder", builder,
                 "--path-output", str(output), "-W", "-n", "--keep-going",
             ],
             capture_output=True,
@@ -226,15 +295,21 @@ def render(staged: Path) -> Path:
         problems = [line for line in (result.stdout + result.stderr).splitlines() if "WARNING" in line or "ERROR" in line]
         first = problems[0].strip() if problems else f"exit code {result.returncode}"
         raise CompendiumError(f"jupyter-book build failed ({len(problems)} warning(s)/error(s)); first: {first}")
-    _publish_html(output / "_build" / "html", html)
-    stamp.write_text(digest)
-    return html
+    return output / "_build" / builder
 
 
-def build(force: bool = False) -> Path:
-    """Verify the inputs, execute stale notebooks, stage and render (``force``: recompute everything)."""
+def build(force: bool = False, stats: BuildStats | None = None, pdf: bool = False) -> Path:
+    """Verify the inputs, execute stale notebooks, stage and render (``force``: recompute everything);
+    with ``pdf``, also print the book to ``_build/pdf/book.pdf``."""
     started = time.time()
     verify()
     with files.locked(build_dir() / "book"):
-        execute_stale(force, started)
-        return render(stage(force))
+        executed = execute_stale(force, started, stats)
+        write_execution_report(executed)
+        staged = stage(force)
+        html = render(staged)
+        if pdf:
+            from compendium.pipeline.pdf import build_pdf
+
+            build_pdf(staged, stage_digest(staged))
+        return html

@@ -26,7 +26,9 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, wait
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ import papermill
 from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
+from compendium import provenance
 from compendium.errors import CompendiumError, NotebookFailed
 from compendium.paths import project_root
 from compendium.pipeline import files, standalone
@@ -46,7 +49,7 @@ KERNEL_LOG = ".kernel-stderr.log"
 # Notebooks executed at once; the machines this book is built on have two cores.
 PARALLEL_KERNELS = 2
 PARAMS_FILE = "params.json"
-# Written only when COMPENDIUM_TIMING is set (benchmarks/build.py): cell seconds as papermill measured them.
+# When and how long: a sidecar, so the notebook's own bytes stay the same from run to run.
 TIMING_FILE = "timing.json"
 
 
@@ -211,6 +214,7 @@ def _execute_into(spec, params, work: Path, target: Path, key: str, banner, stan
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     manager = type("KernelManager", (_TrackedKernelManager,), {"stderr_path": work / KERNEL_LOG})
+    started, clock = datetime.now(timezone.utc), time.perf_counter()
     try:
         papermill.execute_notebook(
             nb,
@@ -223,6 +227,8 @@ def _execute_into(spec, params, work: Path, target: Path, key: str, banner, stan
             resources={"metadata": {"path": str(work)}},
             progress_bar=False,
             log_output=False,
+            # Notes which data files and registry rows each cell reads (compendium.provenance).
+            extra_arguments=["--ext=compendium.provenance"],
         )
     except PapermillExecutionError as exc:
         raise NotebookFailed(
@@ -237,10 +243,14 @@ def _execute_into(spec, params, work: Path, target: Path, key: str, banner, stan
     (work / KERNEL_LOG).unlink(missing_ok=True)
 
     executed = nbformat.read(target, as_version=4)
-    if os.environ.get("COMPENDIUM_TIMING"):
-        seconds = sum(c.metadata.get("papermill", {}).get("duration") or 0 for c in executed.cells)
-        (work / TIMING_FILE).write_text(json.dumps({"seconds": seconds}) + "\n", encoding="utf-8")
+    timing = {
+        "executed_at": started.isoformat(timespec="seconds"),
+        "wall_seconds": round(time.perf_counter() - clock, 2),
+        "seconds": sum(c.metadata.get("papermill", {}).get("duration") or 0 for c in executed.cells),
+    }
+    (work / TIMING_FILE).write_text(json.dumps(timing) + "\n", encoding="utf-8")
     executed = normalise(executed)
+    provenance.record(executed, own, spec.label, work, spec.name)
     nbformat.write(executed, target)
     if standalone_html:
         target.with_suffix(".html").write_text(standalone.to_html(executed), encoding="utf-8")

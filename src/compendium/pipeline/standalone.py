@@ -27,7 +27,7 @@ _ROLE = re.compile(r"\{glue(?::text|:|)\}`([^`:]+)(?::([^`]*))?`")
 _FIGURE = re.compile(r"```\{glue:figure\}\s*(\S+)\n(?::[^\n]*\n)*(.*?)```", re.DOTALL)
 
 
-def _glued(nb: nbformat.NotebookNode) -> dict[str, dict]:
+def glued_outputs(nb: nbformat.NotebookNode) -> dict[str, dict]:
     found = {}
     for cell in nb.cells:
         for output in cell.get("outputs", []):
@@ -77,7 +77,7 @@ def _exporter() -> HTMLExporter:
 
 def to_html(nb: nbformat.NotebookNode) -> str:
     page = copy.deepcopy(nb)
-    glued = _glued(page)
+    glued = glued_outputs(page)
     for cell in page.cells:
         if cell.cell_type == "markdown":
             cell.source = _paste(cell.source, glued)
