@@ -37,8 +37,8 @@ def _cmd_run(args: argparse.Namespace) -> None:
     group = find_group(args.chapter)
     verify()
     run_dir = run_chapter(group, args.param, Path(args.params_file) if args.params_file else None)
-    print(run_dir)
-    print(changes_against_book(group, run_dir))
+    print(run_dir)  # stdout holds only the run folder, for scripts; what changed is for the reader
+    print(changes_against_book(group, run_dir), file=sys.stderr)
 
 
 def _cmd_sweep(args: argparse.Namespace) -> None:

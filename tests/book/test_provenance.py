@@ -88,7 +88,7 @@ def test_execution_report_is_rewritten_only_when_something_ran(reading_project):
 def test_run_lists_the_glued_values_it_changed(mini_project, capsys):
     group = find_group("demo")
     assert main(["run", "demo", "-p", "scale=2"]) == 0
-    assert "nothing to compare with" in capsys.readouterr().out  # the book is not built yet
+    assert "nothing to compare with" in capsys.readouterr().err  # the book is not built yet
     build.execute_stale()
     run_dir = run_chapter(group, ["scale=2"])
     lines, compared = changed_values(group, run_dir)
