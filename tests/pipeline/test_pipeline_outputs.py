@@ -109,6 +109,7 @@ def test_ledger_out_to_dev_stdout_writes_the_csv_there(mini_project):
     result = subprocess.run([sys.executable, "-m", "compendium", "ledger", "--out", "/dev/stdout"],
                             capture_output=True, text=True, env={**os.environ, "COMPENDIUM_ROOT": str(mini_project)})
     assert result.returncode == 0 and result.stdout.startswith("claim_id,document,"), result.stderr
+    assert "claims:" not in result.stdout and "/dev/stdout: " in result.stderr  # the summary stays off the CSV
     assert Path("/dev/stdout").is_symlink()
 
 

@@ -8,6 +8,7 @@ with ``HTML(ledger_table_html(ledger_slice(document)))``; the appendix shows the
 from __future__ import annotations
 
 import html
+import sys
 from dataclasses import fields
 from pathlib import Path
 from types import SimpleNamespace
@@ -161,12 +162,14 @@ def main_ledger(out: str | None, diff: bool = False, snapshot: bool = False) -> 
     """
     frame = build_ledger()
     path = _write_csv(frame, out)
-    print(f"{path}: {summary(frame)}")
+    # Written through to a device or pipe (--out /dev/stdout): stdout must stay the CSV alone.
+    report = sys.stdout if path.is_file() else sys.stderr
+    print(f"{path}: {summary(frame)}", file=report)
     if diff:
         changes = verdict_changes(read_snapshot(), frame)
-        print("\n".join(changes) if changes else f"no verdict differs from {SNAPSHOT}")
+        print("\n".join(changes) if changes else f"no verdict differs from {SNAPSHOT}", file=report)
     if snapshot:
-        print(f"{write_snapshot(frame)}: verdict snapshot rewritten")
+        print(f"{write_snapshot(frame)}: verdict snapshot rewritten", file=report)
     return path
 
 
