@@ -12,13 +12,14 @@ from compendium.claims.checks import INCONSISTENT, REPRODUCED, UNVERIFIABLE, arg
 from compendium.claims.choices import TRUNCATING
 from compendium.stats import parse_reported, percent_consistent
 
-def _printed_of(claim_id: str) -> str:
-    from compendium.claims.registry import load_registry
+def _printed_of(document: str, claim_id: str) -> str:
+    """What another claim of the same document prints (the registry is read once per process)."""
+    from compendium.claims.registry import document_claims
 
-    for other in load_registry():
-        if other.id == claim_id:
-            return args.printed_text(other)
-    raise ValueError(f"with_claims: no claim {claim_id!r} in the registry")
+    other = document_claims(document).get(claim_id)
+    if other is None:
+        raise ValueError(f"with_claims: no claim {claim_id!r} in the {document} registry")
+    return args.printed_text(other)
 
 
 def _smallest_n(texts: list[str], max_n: int = 1000) -> int | None:
@@ -63,7 +64,7 @@ def _truncation_note(printed, value: float) -> str:
 def count_from_percentage(claim, percentage_claim, n):
     """A count whose percentage of ``n`` must print as the share the text gives beside it,
     by the run's rounding rule."""
-    share, n = parse_reported(_printed_of(percentage_claim)), args.count("n", n)
+    share, n = parse_reported(_printed_of(claim.document, percentage_claim)), args.count("n", n)
     count = int(parse_reported(args.printed_text(claim)).value)
     ks = _counts_giving(claim, share, n)
     if count in ks:
@@ -94,7 +95,7 @@ def percentage_rounding(claim, numerator, denominator):
 @check("bonemets_smallest_denominator")
 def smallest_denominator(claim, with_claims=(), max_n=1000):
     """A percentage quoted without its study size: how large the study must at least have been."""
-    texts = [args.printed_text(claim)] + [_printed_of(cid) for cid in with_claims]
+    texts = [args.printed_text(claim)] + [_printed_of(claim.document, cid) for cid in with_claims]
     n = _smallest_n(texts, max_n)
     if n is None:
         return "none", UNVERIFIABLE, f"The study size is not given, and no n up to {max_n} gives {', '.join(texts)} together."
