@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["compendium.analyses.bonemets", "compendium.analyses.huang", "compendium.analyses.huang_phantom",
-           "compendium.analyses.mskpain", "compendium.analyses.psma", "compendium.analyses.psma_phantom",
+           "compendium.analyses.mskpain", "compendium.analyses.phantom_sweeps", "compendium.analyses.psma", "compendium.analyses.psma_phantom",
            "compendium.report"]
 
 

@@ -42,3 +42,23 @@ def test_either_positive_auc_is_vectorised():
         huang_phantom.detectability(n_realisations=4)
     with pytest.raises(ValueError, match="lesion_diameters_mm"):
         huang_phantom.detectability(lesion_diameters_mm=[5.0] * 7)
+
+
+def test_pet_sweep_repeats_the_phantom_pages_pet_column_at_its_setting():
+    settings = dict(lesion_diameters_mm=(6.0, 12.0), n_realisations=8, image_size=96, seed=3)
+    page = huang_phantom.detectability(uptake_ratio=2.0, minutes_per_bed=5.0, **settings)
+    sweep = huang_phantom.pet_sweep(uptake_ratios=(1.5, 2.0), minutes_per_bed=(5.0,), **settings)
+    assert sweep[["uptake_ratio", "minutes_per_bed"]].drop_duplicates().values.tolist() == [[1.5, 5.0], [2.0, 5.0]]
+    at_page = sweep[sweep.uptake_ratio == 2.0].reset_index(drop=True)
+    for column in ("PET AUC", "PET AUC low", "PET AUC high"):
+        assert at_page[column].tolist() == page[column].tolist()
+    # the same noise, a weaker lesion: lower AUC at the larger size
+    weaker = sweep[(sweep.uptake_ratio == 1.5) & (sweep.diameter_mm == 12.0)]["PET AUC"].item()
+    assert weaker < at_page.loc[at_page.diameter_mm == 12.0, "PET AUC"].item()
+
+
+def test_pet_sweep_validates_before_simulating():
+    with pytest.raises(ValueError, match="n_realisations"):
+        huang_phantom.pet_sweep(n_realisations=4)
+    with pytest.raises(ValueError, match="at most 6"):
+        huang_phantom.pet_sweep(lesion_diameters_mm=[4.0] * 7)

@@ -142,3 +142,22 @@ def test_node_study_does_not_depend_on_the_executor():
     with ThreadPoolExecutor(2) as pool:
         threaded = psma_phantom.node_study(**kwargs, mapper=pool.map)
     pd.testing.assert_frame_equal(psma_phantom.node_study(**kwargs), threaded)
+
+
+def test_nuclide_sweep_f18_line_repeats_the_node_study_and_more_counts_help():
+    kwargs = dict(node_diameters_mm=(5.0, 8.0), n_realisations=8, seed=4)
+    page = psma_phantom.node_study(**kwargs)  # F-18 is its first condition, on the root seed itself
+    sweep = psma_phantom.nuclide_sweep(("F-18", "Ga-68"), (10.0, 30.0), **kwargs)
+    assert len(sweep) == 2 * 2 * 2
+    f18 = sweep[(sweep.nuclide == "F-18") & (sweep.scan_min == 30.0)].reset_index(drop=True)
+    same = page[page.condition == "F-18"].reset_index(drop=True)
+    for column in ("AUC", "AUC low", "AUC high", "slice counts"):
+        assert f18[column].tolist() == same[column].tolist()
+    counts = sweep.groupby(["nuclide", "scan_min"])["slice counts"].first()
+    # three times the minutes, a little less than three times the counts: F-18 decays during the scan
+    assert 2.9 < counts[("F-18", 30.0)] / counts[("F-18", 10.0)] < 3.0
+
+
+def test_nuclide_sweep_names_an_unknown_nuclide():
+    with pytest.raises(ValueError, match="nuclides must be among F-18, Ga-68"):
+        psma_phantom.nuclide_sweep(("Cu-64",), (30.0,), n_realisations=8)

@@ -14,6 +14,7 @@ from compendium.phantoms import (
     mc_interval,
     mlem,
     realisations,
+    realisations_per_condition,
     simulate_scan,
     simulate_scans,
 )
@@ -56,6 +57,30 @@ def test_realisations_reject_bad_arguments(kwargs, match):
 def test_batched_task_must_return_one_result_per_seed():
     with pytest.raises(ValueError, match="one result per seed"):
         realisations(lambda seeds: [0.0], 4, seed=1, batch_size=2)
+
+
+def _scaled_batch(seeds, scale):
+    return [scale * _draw(seed) for seed in seeds]
+
+
+def test_conditions_share_their_seeds_and_equal_separate_runs_on_any_executor():
+    tasks = [partial(_scaled_batch, scale=1.0), partial(_scaled_batch, scale=-2.0)]
+    jobs = []
+    with ThreadPoolExecutor(3) as pool:
+        for batch_size in (None, 1, 3, 10):
+            jobs.append(realisations_per_condition(tasks, 7, seed=9, mapper=pool.map, batch_size=batch_size))
+    for first, second in jobs:
+        separate = realisations(tasks[0], 7, seed=9, batch_size=7)
+        assert all(np.array_equal(a, b) for a, b in zip(separate, first, strict=True))
+        # common random numbers: the second condition is the first's draws, scaled
+        assert all(np.array_equal(-2.0 * a, b) for a, b in zip(first, second, strict=True))
+
+
+def test_conditions_reject_bad_batches():
+    with pytest.raises(ValueError, match="batch_size"):
+        realisations_per_condition([_draw_batch], 4, seed=1, batch_size=0)
+    with pytest.raises(ValueError, match="one result per seed"):
+        realisations_per_condition([_draw_batch, lambda seeds: [0.0]], 4, seed=1, batch_size=2)
 
 
 def test_mc_interval_of_a_mean_matches_the_analytic_standard_error():

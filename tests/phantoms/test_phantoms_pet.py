@@ -1,5 +1,7 @@
 """PET model: adjointness, MLEM count conservation, flat uniform reconstruction, recovery trends."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -131,3 +133,15 @@ def test_invalid_mlem_arguments_raise(iec):
         mlem(system, y, 1, background=np.ones((2, 2)))
     with pytest.raises(ValueError, match="expected"):
         poisson_counts([-1.0], seed=0)
+
+
+def test_thread_count_follows_omp_num_threads_and_never_changes_the_image(monkeypatch, iec):
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert PETSystem(iec.shape, iec.pixel_mm, n_angles=12).n_threads == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
+    assert PETSystem(iec.shape, iec.pixel_mm, n_angles=12).n_threads == min(4, os.cpu_count())
+    images = []
+    for threads in (1, 3):
+        system = PETSystem(iec.shape, iec.pixel_mm, n_angles=12, n_threads=threads)
+        images.append(mlem(system, system.forward(iec.activity), n_iter=2, n_subsets=3))
+    assert images[0].tobytes() == images[1].tobytes()

@@ -37,3 +37,23 @@ def test_realisations_on_dask_equal_the_sequential_ones_for_any_batching_and_wor
     for run in runs:
         assert all(np.array_equal(a, b) for a, b in zip(reference, run, strict=True))
     assert not np.array_equal(reference[0], reference[1])
+
+
+def test_a_threaded_local_cluster_runs_every_condition_with_the_sequential_numbers():
+    from functools import partial
+
+    from compendium.phantoms import realisations_per_condition
+
+    tasks = [partial(simulate_batch, counts=counts) for counts in (1e4, 4e4)]
+    reference = realisations_per_condition(tasks, 4, seed=2)
+    with dask_client(workers=2, processes=False) as client:
+        (worker,) = client.scheduler_info()["workers"].values()  # one worker, in this process
+        assert worker["nthreads"] == 2
+        on_dask = realisations_per_condition(tasks, 4, seed=2, mapper=dask_map(client), batch_size=2)
+    for expected, got in zip(reference, on_dask, strict=True):
+        assert all(np.array_equal(a, b) for a, b in zip(expected, got, strict=True))
+    assert not np.array_equal(reference[0][0], reference[1][0])
+
+
+def simulate_batch(seeds, counts):
+    return list(simulate_scans(PHANTOM, SYSTEM, counts, seeds, n_iter=2, n_subsets=4))

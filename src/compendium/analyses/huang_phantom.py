@@ -94,27 +94,48 @@ def _lesion_fraction(present, absent, uptake_ratio):
     return np.clip((present.activity - absent.activity) / ((uptake_ratio - 1.0) * liver_level), 0, 1)
 
 
+def _pet_crops(present, absent, centres, streams, counts, pet_fwhm_mm, n_iter, n_subsets):
+    """PET crops of each realisation with lesions and without, from its first two substreams."""
+    system = ph.PETSystem(present.shape, present.pixel_mm, n_angles=96, fwhm_mm=pet_fwhm_mm,
+                          attenuation=present.mu, circle=True)
+    return [[_crops(image, centres) for image in ph.simulate_scans(phantom, system, counts, [s[k] for s in streams],
+                                                                   n_iter, n_subsets)]
+            for k, phantom in enumerate((present, absent))]
+
+
 def lesion_crops(seeds, diameters, uptake_ratio, counts, image_size, pet_fwhm_mm, n_iter, n_subsets, dwi_b,
                  dwi_snr, dwi_fwhm_mm):
     """One batch of realisations: per seed, crops (4, n_lesions, 2 CROP, 2 CROP) of PET present, PET
     absent, DWI present, DWI absent. A picklable task for :func:`compendium.phantoms.realisations`."""
     present, absent, centres = _phantoms((image_size, image_size), list(diameters), uptake_ratio)
-    system = ph.PETSystem(present.shape, present.pixel_mm, n_angles=96, fwhm_mm=pet_fwhm_mm,
-                          attenuation=present.mu, circle=True)
     fraction = _lesion_fraction(present, absent, uptake_ratio)
     streams = [ph.substreams(seed, 4) for seed in seeds]
-    pet = [ph.simulate_scans(phantom, system, counts, [s[k] for s in streams], n_iter, n_subsets)
-           for k, phantom in enumerate((present, absent))]
+    pet = _pet_crops(present, absent, centres, streams, counts, pet_fwhm_mm, n_iter, n_subsets)
     out = []
     for i, s in enumerate(streams):
         mr = [_dwi_image(present, fraction, dwi_b, dwi_snr, dwi_fwhm_mm, np.random.default_rng(s[2])),
               _dwi_image(absent, np.zeros(present.shape), dwi_b, dwi_snr, dwi_fwhm_mm, np.random.default_rng(s[3]))]
-        out.append(np.array([_crops(image, centres) for image in (pet[0][i], pet[1][i], *mr)]))
+        out.append(np.array([pet[0][i], pet[1][i], *(_crops(image, centres) for image in mr)]))
     return out
+
+
+def pet_lesion_crops(seeds, diameters, uptake_ratio, counts, image_size, pet_fwhm_mm, n_iter, n_subsets):
+    """The PET half of :func:`lesion_crops` alone, per seed (2, n_lesions, 2 CROP, 2 CROP): the same
+    images, since each realisation's PET uses the same substreams of its seed."""
+    present, absent, centres = _phantoms((image_size, image_size), list(diameters), uptake_ratio)
+    streams = [ph.substreams(seed, 4) for seed in seeds]
+    pet = _pet_crops(present, absent, centres, streams, counts, pet_fwhm_mm, n_iter, n_subsets)
+    return [np.array([pet[0][i], pet[1][i]]) for i in range(len(seeds))]
 
 
 def _either_statistic(pet_present, pet_absent, mr_present, mr_absent):
     return either_positive_auc(hotelling_d_prime(pet_present, pet_absent), hotelling_d_prime(mr_present, mr_absent))
+
+
+def _channel_outputs(crops, lesion):
+    """Laguerre-Gauss channel outputs of every image kind (axis 1 of ``crops``) around one lesion."""
+    u = ph.laguerre_gauss((2 * _CROP, 2 * _CROP), 2 * _CROP / 8, n_channels=4).reshape(4, -1)
+    return [crops[:, j, lesion].reshape(len(crops), -1) @ u.T for j in range(crops.shape[1])]
 
 
 def detectability(lesion_diameters_mm=(4.0, 6.0, 8.0, 10.0, 15.0, 20.0), uptake_ratio=2.0, mbq_per_kg=3.0,
@@ -138,10 +159,9 @@ def detectability(lesion_diameters_mm=(4.0, 6.0, 8.0, 10.0, 15.0, 20.0), uptake_
                    dwi_snr=dwi_snr, dwi_fwhm_mm=dwi_fwhm_mm)
     crops = np.stack(ph.realisations(task, int(n_realisations), seed=int(seed), mapper=mapper,
                                      batch_size=int(n_realisations)))  # (n, 4, lesions, 2C, 2C)
-    u = ph.laguerre_gauss((2 * _CROP, 2 * _CROP), 2 * _CROP / 8, n_channels=4).reshape(4, -1)
     rows = []
     for k, diameter in enumerate(diameters):
-        v = [crops[:, j, k].reshape(len(crops), -1) @ u.T for j in range(4)]  # PET+, PET-, MR+, MR-
+        v = _channel_outputs(crops, k)  # PET+, PET-, MR+, MR-
         row = {"diameter_mm": diameter}
         for name, samples, statistic in (("PET AUC", v[:2], hotelling_auc), ("MR AUC", v[2:], hotelling_auc),
                                          ("PET/MR AUC", v, _either_statistic)):
@@ -151,6 +171,44 @@ def detectability(lesion_diameters_mm=(4.0, 6.0, 8.0, 10.0, 15.0, 20.0), uptake_
     frame = pd.DataFrame(rows)
     frame.attrs["slice_counts"] = counts
     return frame
+
+
+def pet_sweep(uptake_ratios=(1.5, 2.0, 3.0), minutes_per_bed=(2.5, 5.0, 10.0),
+              lesion_diameters_mm=(4.0, 6.0, 8.0, 10.0, 12.0, 15.0), mbq_per_kg=3.0, weight_kg=65.0,
+              uptake_min=50.0, n_iter=3, n_subsets=8, n_realisations=48, image_size=128, slice_fraction=0.02,
+              pet_fwhm_mm=5.0, seed=2021, level=0.95, mapper=map, batch_size=None) -> pd.DataFrame:
+    """PET CHO AUC per lesion diameter at every uptake ratio and acquisition time of a grid.
+
+    Only PET is swept: neither the uptake ratio nor the counts change the DWI images. Every
+    condition uses the same seeds (:func:`compendium.phantoms.realisations_per_condition`), and a
+    realisation's PET images are those :func:`detectability` draws from the same seed, so the
+    grid point with the chapter's settings repeats the chapter's PET column. One row per
+    condition and diameter: ``uptake_ratio``, ``minutes_per_bed``, ``slice_counts``,
+    ``diameter_mm``, ``PET AUC`` and its Monte Carlo interval.
+    """
+    if n_realisations < 8:
+        raise ValueError(f"n_realisations must be at least 8 (the observer has 4 channels), got {n_realisations}")
+    diameters = tuple(float(d) for d in lesion_diameters_mm)
+    conditions = [(float(r), float(m)) for r in uptake_ratios for m in minutes_per_bed]
+    for ratio, _ in conditions:
+        _phantoms((image_size, image_size), list(diameters), ratio)  # validate before simulating
+    counts = {m: ph.scan_counts(mbq_per_kg, weight_kg, uptake_min, m, slice_fraction=slice_fraction)
+              for m in dict.fromkeys(m for _, m in conditions)}
+    tasks = [partial(pet_lesion_crops, diameters=diameters, uptake_ratio=ratio, counts=counts[minutes],
+                     image_size=image_size, pet_fwhm_mm=pet_fwhm_mm, n_iter=n_iter, n_subsets=n_subsets)
+             for ratio, minutes in conditions]
+    results = ph.realisations_per_condition(tasks, int(n_realisations), int(seed), mapper=mapper,
+                                            batch_size=batch_size)
+    rows = []
+    for (ratio, minutes), crops in zip(conditions, results):
+        crops = np.stack(crops)  # (n, 2, lesions, 2C, 2C)
+        for k, diameter in enumerate(diameters):
+            auc = ph.mc_interval(*_channel_outputs(crops, k), statistic=hotelling_auc, vectorized=True,
+                                 level=level, seed=int(seed))
+            rows.append({"uptake_ratio": ratio, "minutes_per_bed": minutes, "slice_counts": counts[minutes],
+                         "diameter_mm": diameter, "PET AUC": auc.estimate, "PET AUC low": auc.low,
+                         "PET AUC high": auc.high})
+    return pd.DataFrame(rows)
 
 
 def smallest_detectable(frame: pd.DataFrame, column: str, threshold=0.8) -> float:

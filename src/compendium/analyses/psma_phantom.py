@@ -27,6 +27,7 @@ from compendium.phantoms import (
     mc_interval,
     pelvis_phantom,
     realisations,
+    realisations_per_condition,
     recovery_coefficients,
     scan_counts,
     simulate_scan,
@@ -128,6 +129,18 @@ def _channels(diameter, pixel_mm):
     return laguerre_gauss((CROP, CROP), width_px=max(diameter / pixel_mm, 2.0) * 1.5, n_channels=N_CHANNELS)
 
 
+def _node_aucs(crops, present, level, seed):
+    """CHO AUC with its Monte Carlo interval at every node site, from crops (n, 2, nodes, CROP, CROP)."""
+    aucs = []
+    for j, diameter in enumerate(present.lesions.values()):
+        u = _channels(diameter, present.pixel_mm).reshape(N_CHANNELS, -1)
+        v_present = crops[:, 0, j].reshape(len(crops), -1) @ u.T
+        v_absent = crops[:, 1, j].reshape(len(crops), -1) @ u.T
+        aucs.append(mc_interval(v_present, v_absent, statistic=hotelling_auc, vectorized=True, level=level,
+                                seed=int(seed)))
+    return aucs
+
+
 def node_study(activity_mbq_per_kg=2.0, weight_kg=75.0, uptake_min=60.0, scan_min=30.0, n_beds=6,
                slice_fraction=0.02, scanner_fwhm_mm=5.0, node_diameters_mm=(4.0, 6.0, 8.0, 10.0),
                node_to_background=8.0, n_realisations=40, n_iter=3, n_subsets=8, seed=2020, level=0.95,
@@ -152,16 +165,47 @@ def node_study(activity_mbq_per_kg=2.0, weight_kg=75.0, uptake_min=60.0, scan_mi
         noise_free = simulate_scan(present, _system(present, scanner_fwhm_mm, nuclide, with_range),
                                    NOISE_FREE_COUNTS, n_iter, n_subsets, seed=int(seed))
         recovery = recovery_coefficients(noise_free, present)
-        for j, (name, diameter) in enumerate(present.lesions.items()):
-            u = _channels(diameter, present.pixel_mm).reshape(N_CHANNELS, -1)
-            v_present = crops[:, 0, j].reshape(len(crops), -1) @ u.T
-            v_absent = crops[:, 1, j].reshape(len(crops), -1) @ u.T
-            auc = mc_interval(v_present, v_absent, statistic=hotelling_auc, vectorized=True, level=level,
-                              seed=int(seed))
+        for (name, diameter), auc in zip(present.lesions.items(), _node_aucs(crops, present, level, seed)):
             rows.append({"condition": label, "nuclide": nuclide, "system FWHM (mm)": system_fwhm(
                 scanner_fwhm_mm, nuclide, with_range), "slice counts": counts, "node diameter (mm)": diameter,
                 "recovery (max)": recovery[name].max, "recovery (mean)": recovery[name].mean,
                 "AUC": auc.estimate, "AUC low": auc.low, "AUC high": auc.high})
+    return pd.DataFrame(rows)
+
+
+def nuclide_sweep(nuclides=("F-18", "Ga-68"), scan_minutes=(15.0, 30.0, 60.0),
+                  node_diameters_mm=(4.0, 5.0, 6.0, 7.0, 8.0, 10.0), activity_mbq_per_kg=2.0, weight_kg=75.0,
+                  uptake_min=60.0, n_beds=6, slice_fraction=0.02, scanner_fwhm_mm=5.0, node_to_background=8.0,
+                  n_realisations=64, n_iter=3, n_subsets=8, seed=2020, level=0.95, mapper=map,
+                  batch_size=None) -> pd.DataFrame:
+    """CHO AUC per node diameter for each nuclide (positron range included) and whole-body scan time.
+
+    Every condition uses the same seeds (:func:`compendium.phantoms.realisations_per_condition`),
+    so the lines differ by nuclide and counts, not by their noise draws. One row per condition and
+    node: ``nuclide``, ``scan_min``, ``slice counts``, ``node diameter (mm)``, ``AUC`` and its
+    Monte Carlo interval.
+    """
+    if int(n_realisations) != n_realisations or n_realisations < 8:
+        raise ValueError(f"n_realisations must be an integer of at least 8, got {n_realisations}")
+    unknown = [n for n in nuclides if n not in POSITRON_YIELD]
+    if unknown:
+        raise ValueError(f"nuclides must be among {', '.join(POSITRON_YIELD)}, got {unknown}")
+    present, _ = _node_phantoms(node_diameters_mm, node_to_background)
+    conditions = [(nuclide, float(minutes)) for nuclide in nuclides for minutes in scan_minutes]
+    counts = {c: slice_counts(c[0], activity_mbq_per_kg, weight_kg, uptake_min, c[1], n_beds, slice_fraction)
+              for c in conditions}
+    tasks = [partial(node_crops, nuclide=nuclide, with_range=True, counts=counts[(nuclide, minutes)],
+                     scanner_fwhm_mm=scanner_fwhm_mm, node_diameters_mm=tuple(node_diameters_mm),
+                     node_to_background=node_to_background, n_iter=n_iter, n_subsets=n_subsets)
+             for nuclide, minutes in conditions]
+    results = realisations_per_condition(tasks, int(n_realisations), int(seed), mapper=mapper, batch_size=batch_size)
+    rows = []
+    for (nuclide, minutes), crops in zip(conditions, results):
+        aucs = _node_aucs(np.stack(crops), present, level, seed)
+        for diameter, auc in zip(present.lesions.values(), aucs):
+            rows.append({"nuclide": nuclide, "scan_min": minutes, "slice counts": counts[(nuclide, minutes)],
+                         "node diameter (mm)": diameter, "AUC": auc.estimate, "AUC low": auc.low,
+                         "AUC high": auc.high})
     return pd.DataFrame(rows)
 
 

@@ -19,7 +19,8 @@ Usage summary (numpy/scipy only, CPU, nothing downloaded)::
 * Monte Carlo: ``realisations(task, n, seed, mapper=map, batch_size=...)`` runs a task on
   ``SeedSequence(seed).spawn(n)`` (same results on any executor), ``mc_interval`` gives the
   bootstrap interval of a statistic over the realisations; ``simulate_scans`` reconstructs
-  a batch of noise realisations in one pass.
+  a batch of noise realisations in one pass; ``realisations_per_condition`` runs the
+  conditions of a sweep on the same seeds, all in one map.
 * Counts: ``scan_counts`` (= ``expected_counts``) and ``decay_factor``.
 * Metrics: ``recovery_coefficients``, ``contrast_to_noise``, ``background_cov``,
   ``nema_background_variability``, ``laguerre_gauss`` + ``cho_detectability`` (d′, AUC).
@@ -45,7 +46,7 @@ from .metrics import (
     recovery_coefficients,
 )
 from .mr import ADCFit, add_rician_noise, diffusion_signal, fit_adc, gradient_echo_signal, spin_echo_signal
-from .montecarlo import MCInterval, child_seeds, mc_interval, realisations, substreams
+from .montecarlo import MCInterval, child_seeds, mc_interval, realisations, realisations_per_condition, substreams
 from .pet import PETSystem, mlem, poisson_counts, simulate_scan, simulate_scans
 from .phantoms import Phantom, iec_body_phantom, liver_phantom, pelvis_phantom, vertebra_phantom
 from .planar import LesionContrast, lesion_contrast, planar_scintigraphy, radiograph
@@ -81,6 +82,7 @@ __all__ = [
     "poisson_counts",
     "radiograph",
     "realisations",
+    "realisations_per_condition",
     "recovery_coefficients",
     "scan_counts",
     "simulate_scan",

@@ -111,6 +111,42 @@ def realisations(task: Callable, n: int, seed: int, *, mapper: Callable[..., Ite
     return results
 
 
+def _call(job: tuple[Callable, Sequence[np.random.SeedSequence]]) -> list:
+    task, seeds = job
+    return task(seeds)
+
+
+def realisations_per_condition(tasks: Sequence[Callable], n: int, seed: int, *,
+                               mapper: Callable[..., Iterable] = map, batch_size: int | None = None) -> list[list]:
+    """:func:`realisations` of several batched tasks (one per condition of a sweep) on the same seeds.
+
+    Every condition gets the same ``n`` child seeds of ``seed`` (common random numbers: the
+    conditions differ by the condition, not by their noise draws), and the batches of every
+    condition go to ``mapper`` in one call, so that a cluster runs them all side by side rather
+    than one condition after another. The result for each task equals
+    ``realisations(task, n, seed, batch_size=batch_size)``.
+
+    >>> def draws(seeds, scale):
+    ...     return [scale * float(np.random.default_rng(s).normal()) for s in seeds]
+    >>> from functools import partial
+    >>> tasks = [partial(draws, scale=1.0), partial(draws, scale=2.0)]
+    >>> one, two = realisations_per_condition(tasks, 5, seed=3, batch_size=2)
+    >>> one == realisations(tasks[0], 5, seed=3, batch_size=5), [2 * v for v in one] == two
+    (True, True)
+    """
+    seeds = child_seeds(seed, n)
+    if batch_size is None:
+        batch_size = len(seeds)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    batches = _batches(seeds, int(batch_size))
+    done = list(mapper(_call, [(task, batch) for task in tasks for batch in batches]))
+    results = [list(chain.from_iterable(done[k * len(batches):(k + 1) * len(batches)])) for k in range(len(tasks))]
+    if any(len(result) != len(seeds) for result in results):
+        raise ValueError("a batched task must return one result per seed")
+    return results
+
+
 @dataclass(frozen=True)
 class _BatchOf:
     """Picklable wrapper that runs a per-seed task over a batch (for Dask workers)."""

@@ -23,7 +23,15 @@ from scipy import ndimage, sparse
 from . import _checks
 from .blur import sigma_pixels
 
-_DEFAULT_THREADS = min(4, os.cpu_count() or 1)
+
+
+def _default_threads() -> int:
+    """Threads for the sparse products: the CPU count, at most 4, or fewer if ``OMP_NUM_THREADS`` says
+    so. Dask's worker processes set it to 1 (one process per core), and more threads than
+    cores only take turns."""
+    limit = os.environ.get("OMP_NUM_THREADS", "")
+    cap = int(limit) if limit.isdigit() and int(limit) > 0 else 4
+    return max(1, min(cap, os.cpu_count() or 1))
 
 
 @lru_cache(maxsize=None)  # one pool per thread count, kept for the session
@@ -118,7 +126,7 @@ class PETSystem:
     attenuation : 2D array, optional
         mu map in 1/mm on the image grid (e.g. ``Phantom.mu``).
     n_threads : int, optional
-        Threads for the sparse products (default: CPU count, at most 4).
+        Threads for the sparse products (default: CPU count, at most 4, at most ``OMP_NUM_THREADS``).
     circle : bool
         Model only pixels inside the inscribed circle (the scanner's round field of view);
         pixels outside are not seen by ``forward`` and reconstruct to 0. Saves ~21 % of the
@@ -148,7 +156,7 @@ class PETSystem:
         self.pixel_mm = _checks.positive("pixel_mm", pixel_mm)
         self.n_angles = _checks.positive_count("n_angles", n_angles)
         self.fwhm_mm = _checks.positive("fwhm_mm", fwhm_mm, allow_zero=True)
-        self.n_threads = _DEFAULT_THREADS if n_threads is None else _checks.positive_count("n_threads", n_threads)
+        self.n_threads = _default_threads() if n_threads is None else _checks.positive_count("n_threads", n_threads)
         misses = _geometric_operator.cache_info().misses
         self.circle = bool(circle)
         geometry = (self.image_shape, self.pixel_mm, self.n_angles, self.n_threads, self.circle)

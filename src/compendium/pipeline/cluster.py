@@ -23,8 +23,14 @@ CONNECT_TIMEOUT = "10s"
 
 
 @contextmanager
-def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator["distributed.Client"]:
-    """Yield a connected client; a local cluster started here is closed, workers and all, on exit."""
+def dask_client(scheduler: str | None = None, workers: int | None = None,
+                processes: bool = True) -> Iterator["distributed.Client"]:
+    """Yield a connected client; a local cluster started here is closed, workers and all, on exit.
+
+    ``processes=False`` makes the local cluster one worker of ``workers`` threads inside this
+    process: it starts in well under a second and imports nothing again, which suits a notebook
+    that the book's build already runs beside another one, each on its own core.
+    """
     from distributed import Client, LocalCluster
 
     if scheduler and workers:
@@ -39,10 +45,12 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         with client:
             yield client
         return
+    size = workers or os.cpu_count() or 1
     with LocalCluster(
-        n_workers=workers or os.cpu_count() or 1,
-        threads_per_worker=1,  # one notebook or realisation batch per process: the work is CPU-bound
-        processes=True,
+        # In processes, one single-threaded worker per core: the work is CPU-bound.
+        n_workers=size if processes else 1,
+        threads_per_worker=1 if processes else size,
+        processes=processes,
         scheduler_port=0,
         dashboard_address=None,
         silence_logs=logging.CRITICAL,  # a failing task is reported by the command, in one line

@@ -213,6 +213,11 @@ def _execute_into(spec, params, work: Path, target: Path, key: str, banner, stan
     os.environ.setdefault("COMPENDIUM_ROOT", str(project_root()))
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    # Kernels run side by side, one per core: one thread each for BLAS and the PET projector, as
+    # Dask gives its workers, so no thread spins waiting for a core and a figure has the same
+    # bytes whether a kernel or a worker computed it. An explicit setting is kept.
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
     manager = type("KernelManager", (_TrackedKernelManager,), {"stderr_path": work / KERNEL_LOG})
     started, clock = datetime.now(timezone.utc), time.perf_counter()
     try:
