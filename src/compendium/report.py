@@ -33,6 +33,24 @@ def publish(fig: matplotlib.figure.Figure, key: str) -> Path:
     return png
 
 
+def interval_line(ax, x, estimate, low, high, *, color, capsize=3, **line):
+    """Estimates as a line (``line``: matplotlib line style, label…) with interval bars from ``low``
+    to ``high``, drawn where they are even when they do not contain the estimate.
+
+    A bias-corrected (BCa) bootstrap interval may lie wholly on one side of its estimate when the
+    realisations are few; ``errorbar``'s distances from the estimate cannot show that.
+
+    >>> fig, ax = plt.subplots()
+    >>> _ = interval_line(ax, [1, 2], [0.8, 0.9], [0.82, 0.7], [0.95, 0.95], color="C0", marker="o")
+    >>> [segment[:, 1].round(6).tolist() for segment in ax.collections[0].get_segments()]
+    [[0.82, 0.95], [0.7, 0.95]]
+    >>> plt.close(fig)
+    """
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    ax.errorbar(x, (low + high) / 2, yerr=(high - low) / 2, fmt="none", ecolor=color, capsize=capsize)
+    return ax.plot(x, estimate, color=color, **line)
+
+
 def glue_values(values: dict[str, Any]) -> None:
     """Glue several prose numbers at once, without displaying them.
 

@@ -25,6 +25,7 @@ from scipy import special, stats
 from compendium import phantoms as ph
 from compendium.phantoms.blur import gaussian_blur
 from compendium.phantoms.metrics import hotelling_auc, hotelling_d_prime
+from compendium.report import interval_line
 
 # Lesion centres (mm) inside the liver ellipse of liver_phantom (centre (-55, 15), 190 x 150 mm),
 # spaced 55-60 mm apart so that crops around them do not overlap.
@@ -229,12 +230,11 @@ def smallest_detectable(frame: pd.DataFrame, column: str, threshold=0.8) -> floa
 def detectability_figure(frame: pd.DataFrame, threshold=0.8, level=0.95):
     """AUC with its Monte Carlo interval against lesion diameter for PET, DWI and the either-positive combination."""
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
-    for k, (column, style, label) in enumerate((("PET AUC", "o-", "PET"), ("MR AUC", "s-", "MR (DWI)"),
-                                                ("PET/MR AUC", "^--", "PET/MR"))):
+    for k, (column, marker, ls, label) in enumerate((("PET AUC", "o", "-", "PET"), ("MR AUC", "s", "-", "MR (DWI)"),
+                                                     ("PET/MR AUC", "^", "--", "PET/MR"))):
         x = frame.diameter_mm + 0.25 * (k - 1)  # spread the error bars sideways
-        ax.errorbar(x, frame[column], yerr=[frame[column] - frame[f"{column} low"],
-                                            frame[f"{column} high"] - frame[column]], fmt=style, capsize=3,
-                    label=label)
+        interval_line(ax, x, frame[column], frame[f"{column} low"], frame[f"{column} high"], color=f"C{k}",
+                      marker=marker, ls=ls, label=label)
     ax.axhline(threshold, color="k", ls=":", lw=1)
     ax.text(frame.diameter_mm.max(), threshold + 0.01, f"AUC = {threshold:g}", fontsize=8, ha="right")
     ax.set_xlabel("metastasis diameter (mm)")

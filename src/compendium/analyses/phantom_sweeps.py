@@ -14,6 +14,8 @@ from collections.abc import Callable
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from compendium.report import interval_line
+
 
 def separated_points(frame: pd.DataFrame, x: str, y: str, hue: str, col: str) -> pd.DataFrame:
     """For each panel (``col``) and ``x``: whether the intervals (``y low``, ``y high``) of every
@@ -49,8 +51,8 @@ def interval_figure(frame: pd.DataFrame, x: str, y: str, hue: str, col: str, *, 
         for i, level in enumerate(levels):
             part = frame[(frame[col] == panel) & (frame[hue] == level)]
             shift = (i - (len(levels) - 1) / 2) * step
-            ax.errorbar(part[x] + shift, part[y], yerr=[part[y] - part[f"{y} low"], part[f"{y} high"] - part[y]],
-                        marker=None, capsize=2, lw=1.2, color=f"C{i}", label=hue_label(level))
+            interval_line(ax, part[x] + shift, part[y], part[f"{y} low"], part[f"{y} high"], color=f"C{i}",
+                          capsize=2, lw=1.2, label=hue_label(level))
             filled = separated.loc[[(panel, v) for v in part[x]]].to_numpy()
             ax.scatter(part[x] + shift, part[y], s=18, zorder=3, color=f"C{i}",
                        facecolors=[f"C{i}" if f else "white" for f in filled])

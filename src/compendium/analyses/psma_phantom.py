@@ -37,6 +37,7 @@ from compendium.phantoms import (
 from compendium.phantoms.constants import Constant
 from compendium.phantoms.metrics import hotelling_auc
 from compendium.phantoms.positron import kernel_fwhm_mm, range_kernel
+from compendium.report import interval_line
 
 # Positrons per decay (ENSDF via NuDat): the counts model of compendium.phantoms counts
 # decays, so each nuclide's counts are scaled by its positron yield.
@@ -253,8 +254,7 @@ def node_figure(frame: pd.DataFrame, level: float = 0.95) -> plt.Figure:
         style = dict(color=COLOURS[label], marker="o", label=label, ls="--" if "only" in label else "-")
         left.plot(group["node diameter (mm)"], group["recovery (max)"], **style)
         x = group["node diameter (mm)"] + offsets[label]
-        right.errorbar(x, group["AUC"], yerr=[group["AUC"] - group["AUC low"], group["AUC high"] - group["AUC"]],
-                       capsize=3, **style)
+        interval_line(right, x, group["AUC"], group["AUC low"], group["AUC high"], **style)
     left.set(xlabel="node diameter (mm)", ylabel="recovery coefficient (max)", ylim=(0, None))
     right.set(xlabel="node diameter (mm)", ylabel=f"observer AUC (CHO), {level:.0%} MC interval", ylim=(0.45, 1.02))
     right.axhline(0.5, color="0.6", lw=0.8, ls=":")
