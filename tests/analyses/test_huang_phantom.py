@@ -74,3 +74,18 @@ def test_figure_draws_an_interval_that_excludes_its_estimate():
     fig = huang_phantom.detectability_figure(frame)
     bars = [c.get_segments() for c in fig.axes[0].collections]
     assert [segment[:, 1].tolist() for segment in bars[0]] == [pytest.approx([0.62, 0.75]), pytest.approx([0.85, 0.95])]
+
+
+def test_either_positive_auc_is_the_probability_that_the_larger_present_score_wins():
+    from scipy import integrate, special
+
+    def density_of_max(t, a, b):  # d/dt Φ(t − a) Φ(t − b)
+        return stats.norm.pdf(t - a) * special.ndtr(t - b) + special.ndtr(t - a) * stats.norm.pdf(t - b)
+
+    rng = np.random.default_rng(0)
+    absent = rng.standard_normal((2, 400_000)).max(axis=0)
+    for a, b in [(0.0, 0.0), (1.0, 2.0), (3.5, 0.2), (-0.5, 6.0)]:
+        exact = integrate.quad(lambda t: special.ndtr(t) ** 2 * density_of_max(t, a, b), -30, 30, epsabs=1e-12)[0]
+        assert huang_phantom.either_positive_auc(a, b) == pytest.approx(exact, abs=1e-9)
+        present = np.maximum(rng.standard_normal(400_000) + a, rng.standard_normal(400_000) + b)
+        assert huang_phantom.either_positive_auc(a, b) == pytest.approx(np.mean(present > absent), abs=4e-3)

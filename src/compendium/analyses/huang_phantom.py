@@ -68,23 +68,32 @@ def _dwi_image(phantom, lesion_fraction, b_value, snr, fwhm_mm, rng):
     return ph.add_rician_noise(signal, 1.0 / snr, rng)
 
 
+# Probabilists' Gauss-Hermite rule for E[g(Z)], Z ~ N(0, 1): 48 nodes reproduce adaptive
+# quadrature of either_positive_auc to 1e-10 for detectabilities up to 8.
+_GH_NODES, _GH_WEIGHTS = np.polynomial.hermite_e.hermegauss(48)
+_GH_WEIGHTS = _GH_WEIGHTS / np.sqrt(2 * np.pi)
+
+
 def either_positive_auc(d_pet, d_mr):
     """AUC of max(X1, X2) for two independent unit-variance observers with detectabilities d_pet, d_mr.
 
     Lesion-absent: both N(0, 1); present: N(d_pet, 1) and N(d_mr, 1). The OR rule at a
-    common threshold is the maximum; AUC = P(max present > max absent), integrated on a grid.
-    Vectorised: arrays of d′ (e.g. bootstrap resamples) give an array of AUCs.
+    common threshold is the maximum, so AUC = P(max present > max absent) = ∫ Φ(t)² dF(t) with
+    F(t) = Φ(t − d_pet) Φ(t − d_mr). Differentiating F splits it into two normal expectations,
+    E[Φ(Z + a)² Φ(Z + a − b)] for (a, b) = (d_pet, d_mr) and (d_mr, d_pet), each a Gauss-Hermite
+    sum (no library gives this AUC; it is the integral written out). Vectorised: arrays of d′
+    (e.g. bootstrap resamples) give an array of AUCs.
 
-    >>> round(either_positive_auc(0.0, 0.0), 3), round(either_positive_auc(0.0, 3.0), 3) > round(float(stats.norm.cdf(3 / np.sqrt(2))), 3) - 0.1
+    >>> round(either_positive_auc(0.0, 0.0), 6), round(either_positive_auc(0.0, 3.0), 3) > round(float(stats.norm.cdf(3 / np.sqrt(2))), 3) - 0.1
     (0.5, True)
     """
     d_pet, d_mr = np.broadcast_arrays(np.asarray(d_pet, dtype=float), np.asarray(d_mr, dtype=float))
-    t = np.linspace(-10, 10 + float(np.max(np.maximum(d_pet, d_mr))), 4001)
-    # special.ndtr is the normal CDF without stats.norm's argument handling, which dominated
-    # the bootstrap (thousands of resampled d′ pairs, each a 4001-point curve).
-    cdf_absent = special.ndtr(t) ** 2
-    cdf_present = special.ndtr(t - d_pet[..., None]) * special.ndtr(t - d_mr[..., None])
-    auc = np.trapezoid(cdf_absent, cdf_present, axis=-1)
+
+    def term(a, b):  # E[Φ(Z + a)² Φ(Z + a − b)]; special.ndtr is Φ without stats.norm's overhead
+        shifted = _GH_NODES + a[..., None]
+        return (special.ndtr(shifted) ** 2 * special.ndtr(shifted - b[..., None])) @ _GH_WEIGHTS
+
+    auc = term(d_pet, d_mr) + term(d_mr, d_pet)
     return float(auc) if auc.ndim == 0 else auc
 
 
