@@ -63,7 +63,19 @@ def substreams(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSeque
 
 
 def _batches(items: Sequence, size: int) -> list[Sequence]:
-    return [items[start:start + size] for start in range(0, len(items), size)]
+    """Consecutive batches of ``size`` items, the last one possibly shorter."""
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {size!r}")
+    return [items[start:start + int(size)] for start in range(0, len(items), int(size))]
+
+
+def _joined(batch_results: Iterable[list], n_seeds: int) -> list:
+    """The per-seed results of consecutive batches, in order, checked to be one per seed."""
+    results = list(chain.from_iterable(batch_results))
+    if len(results) != n_seeds:
+        raise ValueError(f"task returned {len(results)} results for {n_seeds} seeds; a batched task "
+                         "must return one result per seed")
+    return results
 
 
 def _run_each(task: Callable, seeds: Sequence[np.random.SeedSequence]) -> list:
@@ -101,14 +113,8 @@ def realisations(task: Callable, n: int, seed: int, *, mapper: Callable[..., Ite
     seeds = child_seeds(seed, n)
     if batch_size is None:
         return list(mapper(task, seeds))
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     function = task if task_is_batched else _BatchOf(task)
-    results = list(chain.from_iterable(mapper(function, _batches(seeds, int(batch_size)))))
-    if len(results) != len(seeds):
-        raise ValueError(f"task returned {len(results)} results for {len(seeds)} seeds; a batched task "
-                         "must return one result per seed")
-    return results
+    return _joined(mapper(function, _batches(seeds, batch_size)), len(seeds))
 
 
 def _call(job: tuple[Callable, Sequence[np.random.SeedSequence]]) -> list:
@@ -135,16 +141,9 @@ def realisations_per_condition(tasks: Sequence[Callable], n: int, seed: int, *,
     (True, True)
     """
     seeds = child_seeds(seed, n)
-    if batch_size is None:
-        batch_size = len(seeds)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    batches = _batches(seeds, int(batch_size))
+    batches = _batches(seeds, len(seeds) if batch_size is None else batch_size)
     done = list(mapper(_call, [(task, batch) for task in tasks for batch in batches]))
-    results = [list(chain.from_iterable(done[k * len(batches):(k + 1) * len(batches)])) for k in range(len(tasks))]
-    if any(len(result) != len(seeds) for result in results):
-        raise ValueError("a batched task must return one result per seed")
-    return results
+    return [_joined(done[k * len(batches):(k + 1) * len(batches)], len(seeds)) for k in range(len(tasks))]
 
 
 @dataclass(frozen=True)
