@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import sys
 from dataclasses import fields
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -209,6 +210,12 @@ def cite_text(claim_id: str) -> str:
 
     Outside a git checkout the commit reads "unknown".
     """
+    release, commit = _release_and_commit()
+    return f"Claim {claim_id}, PET/MR claims compendium version {release}, commit {commit}."
+
+
+@lru_cache(maxsize=1)  # the ledger page cites every row: ask git once, not twice per claim
+def _release_and_commit() -> tuple[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     from compendium.pipeline.cache import git_state
@@ -217,7 +224,7 @@ def cite_text(claim_id: str) -> str:
         release = version("compendium")
     except PackageNotFoundError:
         release = "unknown"
-    return f"Claim {claim_id}, PET/MR claims compendium version {release}, commit {git_state()['commit']}."
+    return release, git_state()["commit"]
 
 
 def ledger_table_html(df: pd.DataFrame, page: str | None = None) -> str:
