@@ -215,12 +215,7 @@ def _publish_html(rendered: Path, html: Path) -> None:
     tmp = Path(tempfile.mkdtemp(dir=html.parent, prefix=".html.", suffix=".partial"))
     try:
         shutil.copytree(rendered, tmp, dirs_exist_ok=True, copy_function=_copy_rendered)
-        old = html.with_name(".html.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if html.exists():
-            html.rename(old)
-        tmp.rename(html)
-        shutil.rmtree(old, ignore_errors=True)
+        files.replace_dir(tmp, html)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, shutil.Error):  # copytree collects (source, target, reason) per file

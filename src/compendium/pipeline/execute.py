@@ -196,7 +196,7 @@ def execute(
         work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".partial"))
         try:
             _execute_into(spec, params, work, work / target_name, key, banner, standalone_html)
-            _swap_into_place(work, out_dir)
+            files.replace_dir(work, out_dir)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
@@ -300,12 +300,3 @@ def execute_all(jobs: list[dict], progress=None) -> None:
     if failures:
         raise failures[0]
 
-
-def _swap_into_place(new: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``new`` (caller holds the folder's lock)."""
-    old = out_dir.parent / f".{out_dir.name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(old)
-    new.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import stat
 import sys
 import tempfile
@@ -37,6 +38,17 @@ def atomic_write(path: Path, data: bytes) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put the finished folder ``new`` where ``target`` is, by renames: a reader sees the old
+    folder or the new one, never a mix (callers that can race hold ``target``'s lock)."""
+    old = target.parent / f".{target.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def lock_path(target: Path) -> Path:

@@ -33,10 +33,9 @@ import pandas as pd
 
 from compendium.errors import CompendiumError
 from compendium.paths import build_dir
-from compendium.pipeline import execute
+from compendium.pipeline import cache, execute, files
 from compendium.pipeline.cluster import in_project
 from compendium.pipeline.params import NotebookGroup, _spec, find_group, read_params_file, resolve
-from compendium.pipeline import cache
 from compendium.pipeline.runs import run_params, run_plan
 
 # A grid beyond this is almost certainly a typo (an extra value list multiplies it).
@@ -121,9 +120,13 @@ class SweepResult:
     failures: list[tuple[dict[str, Any], str]] = field(default_factory=list)
 
 
-def run_point(target: str, params: dict[str, Any]) -> str:
-    """One grid point, as a task on any worker: an ordinary cached run of ``target``."""
-    return str(run_params(select(target), params))
+def run_point(target: str, params: dict[str, Any], shared: str) -> str:
+    """One grid point, as a task on any worker: an ordinary cached run of ``target``.
+
+    ``shared`` is the inputs digest the sweep planned with, so the worker neither hashes
+    ``src/`` again nor can write to another folder than the one the sweep reads.
+    """
+    return str(run_params(select(target), params, shared))
 
 
 def sweep(target: str, grid: Grid, client_factory, progress: bool = True) -> SweepResult:
@@ -138,7 +141,7 @@ def sweep(target: str, grid: Grid, client_factory, progress: bool = True) -> Swe
     stale = [i for i, (run_dir, keys) in enumerate(folders)
              if any(execute.stored_key(run_dir / name) != key for name, key in keys.items())]
     todo = [(points[i], folders[i][0]) for i in stale]
-    failures = _run_on_dask(target, todo, client_factory, progress) if todo else []
+    failures = _run_on_dask(target, todo, shared, client_factory, progress) if todo else []
     failed = {json.dumps(params, sort_keys=True) for params, _ in failures}
     done = [(params, run_dir) for params, (run_dir, _) in zip(points, folders)
             if json.dumps(params, sort_keys=True) not in failed]
@@ -149,7 +152,7 @@ def sweep(target: str, grid: Grid, client_factory, progress: bool = True) -> Swe
     return SweepResult(table, folder, len(stale) - len(failures), failures)
 
 
-def _run_on_dask(target: str, todo: list[tuple[dict[str, Any], Path]], client_factory, progress: bool):
+def _run_on_dask(target: str, todo: list[tuple[dict[str, Any], Path]], shared: str, client_factory, progress: bool):
     """Run ``points`` as tasks; return the failed ones with their reasons.
 
     On Ctrl-C the tasks are cancelled and the cluster closed; whatever a point that did
@@ -163,7 +166,7 @@ def _run_on_dask(target: str, todo: list[tuple[dict[str, Any], Path]], client_fa
     unfinished = dict(enumerate(run_dir for _, run_dir in todo))
     try:
         with client_factory() as client:
-            futures = {client.submit(in_project(run_point), target, params, key=f"point-{run_dir.name}"): i
+            futures = {client.submit(in_project(run_point), target, params, shared, key=f"point-{run_dir.name}"): i
                        for i, (params, run_dir) in enumerate(todo)}
             try:
                 with tqdm(total=len(futures), desc="sweep", unit="point", file=sys.stderr, disable=not progress) as bar:
@@ -252,8 +255,7 @@ def _write_atomically(folder: Path, table: pd.DataFrame, grid: Grid) -> None:
     work.mkdir(parents=True)
     table.to_csv(work / "results.csv", index=False, float_format="%.12g")
     (work / "summary.html").write_text(summary_html(table, grid), encoding="utf-8")
-    shutil.rmtree(folder, ignore_errors=True)
-    work.rename(folder)
+    files.replace_dir(work, folder)
 
 
 def summary_html(table: pd.DataFrame, grid: Grid) -> str:
