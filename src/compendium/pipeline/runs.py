@@ -57,11 +57,10 @@ def run_params(group: NotebookGroup, params: dict[str, Any], shared: str | None 
     # First: the folder always says which parameters made it, even if interrupted later.
     files.atomic_write(run_dir / "params.json", (json.dumps(params, indent=2, sort_keys=True) + "\n").encode())
     text = banner(group, params)
-    stale = [(spec, run_dir / name, keys[name]) for name, spec in group.notebooks.items()
-             if execute.stored_key(run_dir / name) != keys[name]]
+    # execute() keeps a notebook whose complete output is there (checked under its folder's lock).
     execute.execute_all(
-        [dict(spec=spec, params=params, out_dir=out, key=key, banner=text, standalone_html=True)
-         for spec, out, key in stale]
+        [dict(spec=spec, params=params, out_dir=run_dir / name, key=keys[name], banner=text, standalone_html=True)
+         for name, spec in group.notebooks.items()]
     )
     return run_dir
 
