@@ -31,3 +31,11 @@ def test_figure_fills_exactly_the_separated_points():
     filled = [[tuple(face) != (1.0, 1.0, 1.0, 1.0) for face in c.get_facecolors()] for c in ax.collections
               if c.get_offsets().shape == (2, 2)]
     assert filled == [[False, True]] * 3
+
+
+def test_intervals_apart_only_beyond_the_printed_decimals_are_not_separated():
+    # AUCs at the ceiling: 0.99997 to 0.999998 and 1.0 to 1.0 both print as 1.000 to 1.000
+    ceiling = pd.DataFrame({"panel": [1, 1], "x": [20, 20], "line": ["a", "b"], "y": [1.0, 1.0],
+                            "y low": [0.99997, 1.0], "y high": [0.999998, 1.0]})
+    assert not phantom_sweeps.separated_points(ceiling, "x", "y", "line", "panel")["separated"].item()
+    assert phantom_sweeps.separated_points(ceiling, "x", "y", "line", "panel", decimals=6)["separated"].item()

@@ -17,12 +17,13 @@ import pandas as pd
 from compendium.report import interval_line
 
 
-def separated_points(frame: pd.DataFrame, x: str, y: str, hue: str, col: str) -> pd.DataFrame:
+def separated_points(frame: pd.DataFrame, x: str, y: str, hue: str, col: str, decimals: int = 3) -> pd.DataFrame:
     """For each panel (``col``) and ``x``: whether the intervals (``y low``, ``y high``) of every
     pair of lines (``hue``) are disjoint, so that their order is more than Monte Carlo noise.
 
-    Sorted by their lower ends, intervals are pairwise disjoint exactly when each one ends
-    before the next begins.
+    The bounds are compared as the sweep pages print them, rounded to ``decimals``: two AUC
+    intervals that both print as 1.000 to 1.000 are not called apart. Sorted by their lower
+    ends, intervals are pairwise disjoint exactly when each one ends before the next begins.
 
     >>> f = pd.DataFrame({"panel": [1, 1, 1, 1], "size": [4, 4, 8, 8], "line": ["a", "b", "a", "b"],
     ...                   "AUC low": [0.5, 0.6, 0.7, 0.9], "AUC high": [0.65, 0.8, 0.85, 0.95]})
@@ -31,7 +32,7 @@ def separated_points(frame: pd.DataFrame, x: str, y: str, hue: str, col: str) ->
     """
     rows = []
     for (panel, at), group in frame.groupby([col, x], sort=False):
-        ordered = group.sort_values(f"{y} low")
+        ordered = group[[f"{y} low", f"{y} high"]].round(decimals).sort_values([f"{y} low", f"{y} high"])
         lows, highs = ordered[f"{y} low"].to_numpy(), ordered[f"{y} high"].to_numpy()
         rows.append({col: panel, x: at, "separated": bool((highs[:-1] < lows[1:]).all())})
     return pd.DataFrame(rows)
