@@ -131,7 +131,9 @@ def load_ipython_extension(ipython) -> None:
     """Start noting reads in this kernel (see the module docstring)."""
     from compendium.paths import data_dir
 
-    notes = _Notes(data_dir().resolve(), Path.cwd() / LOG_NAME)
+    # Relative: the log goes to the folder the kernel works in when it writes, which for a kernel
+    # started ahead of its notebook (compendium.pipeline.kernels) is not the one it started in.
+    notes = _Notes(data_dir().resolve(), Path(LOG_NAME))
     sys.addaudithook(lambda event, args: notes.opened(args[0]) if event == "open" and args else None)
     sys.meta_path.insert(0, _WrapRegistryOnImport(notes))
     ipython.events.register("pre_run_cell", lambda info: notes.flush(None))

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from compendium.cli import main
-from compendium.pipeline import build
+from compendium.pipeline import build, kernels
 from compendium.pipeline.changes import changed_values
-from compendium.pipeline.params import find_group
-from compendium.pipeline.runs import run_chapter
+from compendium.pipeline.params import find_group, resolve
+from compendium.pipeline.runs import run_chapter, run_params
 
 pytestmark = pytest.mark.slow
 
@@ -62,6 +62,24 @@ def test_times_stay_out_of_the_notebook_and_the_record(reading_project):
     build.execute_stale(force=True)
     assert ((out / "main.ipynb").read_bytes(), (out / "main.provenance.json").read_bytes()) == first
     assert b"executed_at" not in first[0]
+
+
+def test_a_kernel_started_ahead_records_the_same_notebook_and_reads(reading_project):
+    """A sweep's worker runs each point in a kernel started during the previous one, elsewhere."""
+    group = find_group("demo")
+    plain = run_chapter(group, ["seed=5"]) / "main"
+    names = ("main.ipynb", "main.provenance.json", "main.html")
+    first = {name: (plain / name).read_bytes() for name in names}
+    assert json.loads(first["main.provenance.json"])["cells"]  # some cell's reads are noted
+    params = resolve(group, ["seed=5"], None)
+    for turn in range(2):  # the first run starts the spare, the second runs in it
+        (plain / "cache-key").unlink()
+        spare = kernels._spare[1] if kernels._spare else None
+        run_params(group, params, keep_spare_kernel=True)
+        assert (spare is None) == (turn == 0)
+        assert {name: (plain / name).read_bytes() for name in names} == first
+    assert spare is not None and not spare.alive  # used, then stopped
+    kernels.stop_spare()
 
 
 def test_execution_report_is_rewritten_only_when_something_ran(reading_project):

@@ -9,10 +9,9 @@ second process with the same job wait and then reuse the first one's result. Exe
 metadata (timestamps, durations, random cell ids) is stripped so that the same parameters
 give the same bytes.
 
-Kernels run in sessions of their own (jupyter_client's default), so a Ctrl-C reaches only
-this process: :func:`execute_all` then cancels queued notebooks and kills running kernels.
-Kernel stderr (log chatter such as "running over TCP without encryption") goes to a file
-and is shown only when the kernel dies.
+Kernels (:mod:`compendium.pipeline.kernels`) run in sessions of their own, so a Ctrl-C
+reaches only this process: :func:`execute_all` then cancels queued notebooks and kills
+running kernels.
 """
 
 from __future__ import annotations
@@ -23,29 +22,22 @@ import logging
 import os
 import re
 import shutil
-import signal
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import jupytext
 import nbformat
-import papermill
-from jupyter_client.manager import AsyncKernelManager
-from papermill.exceptions import PapermillExecutionError
 
 from compendium import provenance
 from compendium.errors import CompendiumError, NotebookFailed
 from compendium.paths import project_root
-from compendium.pipeline import files, standalone
+from compendium.pipeline import files, kernels
 from compendium.pipeline.params import NotebookSpec, parameters_cell_source
 
 KEY_FILE = "cache-key"
-KERNEL_LOG = ".kernel-stderr.log"
 # Notebooks executed at once; the machines this book is built on have two cores.
 PARALLEL_KERNELS = 2
 PARAMS_FILE = "params.json"
@@ -55,6 +47,8 @@ TIMING_FILE = "timing.json"
 
 def load_source(spec: NotebookSpec) -> nbformat.NotebookNode:
     """Read the MyST notebook and check its parameters cell against params.yaml."""
+    import jupytext  # here and below, not at the top: `compendium sweep` and a cached build only read keys
+
     nb = jupytext.read(spec.source)
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     expected = parameters_cell_source(spec)
@@ -88,59 +82,6 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for number, old in enumerate(ids):
         text = text.replace(f"T_{old}", f"T_t{number:04d}")
     return nbformat.reads(_ADDRESS.sub(" at 0x0>", text), as_version=4)
-
-
-# Set while an interrupted execute_all stops its kernels: no new kernel may start.
-_stopping = threading.Event()
-_kernels: set["_TrackedKernelManager"] = set()
-_kernels_lock = threading.Lock()
-
-
-class _TrackedKernelManager(AsyncKernelManager):
-    """A kernel manager that sends the kernel's stderr to ``stderr_path`` and can be killed from outside."""
-
-    stderr_path: Path
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        if _stopping.is_set():
-            raise RuntimeError("interrupted before the kernel started")
-        with open(self.stderr_path, "ab") as log:
-            await super()._async_launch_kernel(kernel_cmd, **{**kw, "stderr": log})
-        with _kernels_lock:
-            _kernels.add(self)
-        if _stopping.is_set():
-            _kill(self)
-
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        with _kernels_lock:
-            _kernels.discard(self)
-        await super()._async_cleanup_resources(restart=restart)
-
-
-def _kill(manager: _TrackedKernelManager) -> None:
-    process = getattr(manager.provisioner, "process", None)
-    if process is not None and process.poll() is None:
-        try:  # the kernel leads its own session: kill it with any children it started
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-
-def _kill_all_kernels() -> None:
-    with _kernels_lock:
-        running = list(_kernels)
-    for manager in running:
-        _kill(manager)
-
-
-def _kernel_error(work: Path) -> str:
-    """The last line the kernel wrote to stderr, as a hint when it died."""
-    try:
-        lines = (work / KERNEL_LOG).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return ""
-    lines = [line.strip() for line in lines if line.strip() and "without encryption" not in line]
-    return f" (kernel: {lines[-1][:200]})" if lines else ""
 
 
 def _file_digests(folder: Path) -> list[str]:
@@ -177,12 +118,15 @@ def execute(
     banner: str | None = None,
     standalone_html: bool = False,
     fresh_since: float | None = None,
+    keep_spare_kernel: bool = False,
 ) -> Path:
     """Run ``spec`` with ``params`` (the notebook's own subset is used) into ``out_dir``.
 
     ``out_dir`` must be named after the notebook. If it already holds a complete output
     with ``key`` (written after ``fresh_since``, when given), that output is kept, also when
     another process finished it while this one waited for the folder's lock.
+    ``keep_spare_kernel`` starts the next notebook's kernel while this one runs
+    (:func:`compendium.pipeline.kernels.kernel_for`), for a process that runs many.
 
     Returns the executed notebook's path. Raises :class:`NotebookFailed` naming the
     notebook and cell when a cell fails; ``out_dir`` is then left as it was.
@@ -195,7 +139,7 @@ def execute(
             shutil.rmtree(leftover, ignore_errors=True)
         work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".partial"))
         try:
-            _execute_into(spec, params, work, work / target_name, key, banner, standalone_html)
+            _execute_into(spec, params, work, work / target_name, key, banner, standalone_html, keep_spare_kernel)
             files.replace_dir(work, out_dir)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
@@ -203,7 +147,13 @@ def execute(
     return out_dir / target_name
 
 
-def _execute_into(spec, params, work: Path, target: Path, key: str, banner, standalone_html: bool) -> None:
+def _execute_into(spec, params, work: Path, target: Path, key: str, banner, standalone_html: bool,
+                  keep_spare_kernel: bool = False) -> None:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from compendium.pipeline import standalone
+
     nb = normalise(load_source(spec))
     own = {name: params[name] for name in spec.params}
     overrides = {k: v for k, v in own.items() if v != spec.params[k].default}
@@ -218,36 +168,31 @@ def _execute_into(spec, params, work: Path, target: Path, key: str, banner, stan
     # bytes whether a kernel or a worker computed it. An explicit setting is kept.
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
-    manager = type("KernelManager", (_TrackedKernelManager,), {"stderr_path": work / KERNEL_LOG})
     started, clock = datetime.now(timezone.utc), time.perf_counter()
     try:
-        papermill.execute_notebook(
-            nb,
-            str(target),
-            parameters=overrides,
-            kernel_name="python3",
-            kernel_manager_class=manager,
-            # The kernel's working directory, set per client: papermill's cwd= would chdir the
-            # whole process, which races when two notebooks start at once.
-            resources={"metadata": {"path": str(work)}},
-            progress_bar=False,
-            log_output=False,
-            # Notes which data files and registry rows each cell reads (compendium.provenance).
-            extra_arguments=["--ext=compendium.provenance"],
+        manager = kernels.kernel_for(work, keep_spare_kernel)
+    except Exception as exc:
+        if kernels.stopping.is_set():
+            raise KeyboardInterrupt from None
+        raise NotebookFailed(f"{spec.label}: the kernel did not start: {exc.__class__.__name__}: {exc}") from None
+    try:
+        executed = papermill.execute_notebook(
+            nb, None, parameters=overrides, kernel_name=kernels.KERNEL_NAME, km=manager,
+            progress_bar=False, log_output=False,
         )
     except PapermillExecutionError as exc:
         raise NotebookFailed(
             f"{spec.label}: cell {exc.cell_index} failed: {exc.ename}: {exc.evalue}"
         ) from None
     except Exception as exc:  # kernel died, could not start, …: still one line, old output kept
-        if _stopping.is_set():
+        if kernels.stopping.is_set():
             raise KeyboardInterrupt from None
         raise NotebookFailed(
-            f"{spec.label}: execution failed: {exc.__class__.__name__}: {exc}{_kernel_error(work)}"
+            f"{spec.label}: execution failed: {exc.__class__.__name__}: {exc}{manager.error_hint()}"
         ) from None
-    (work / KERNEL_LOG).unlink(missing_ok=True)
+    finally:
+        kernels.stop(manager)
 
-    executed = nbformat.read(target, as_version=4)
     timing = {
         "executed_at": started.isoformat(timespec="seconds"),
         "wall_seconds": round(time.perf_counter() - clock, 2),
@@ -284,16 +229,16 @@ def execute_all(jobs: list[dict], progress=None) -> None:
             if progress is not None:
                 progress.update()
     except BaseException:
-        _stopping.set()
+        kernels.stopping.set()
         for future in futures:
             future.cancel()
         client_log = logging.getLogger("papermill")  # would log "Kernel died …" for each kill
         level = client_log.level
         client_log.setLevel(logging.CRITICAL)
-        _kill_all_kernels()
+        kernels.kill_all()
         wait(futures)  # running jobs end within a second or two of their kernel's death
         client_log.setLevel(level)
-        _stopping.clear()
+        kernels.stopping.clear()
         raise
     finally:
         pool.shutdown(wait=True)

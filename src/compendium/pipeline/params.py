@@ -303,10 +303,11 @@ def all_groups(root: Path | None = None) -> dict[str, NotebookGroup]:
 
 
 def find_group(name: str, root: Path | None = None) -> NotebookGroup:
-    groups = all_groups(root)
-    if name not in groups:
-        raise CompendiumError(f"unknown chapter {name!r}{_suggest(name, groups)}")
-    return groups[name]
+    # Only this chapter's params.yaml is read: a sweep's worker calls this for every point.
+    directories = {directory.name: directory for directory in group_directories(root)}
+    if name not in directories:
+        raise CompendiumError(f"unknown chapter {name!r}{_suggest(name, directories)}")
+    return load_group(directories[name])
 
 
 def _suggest(name: str, options) -> str:

@@ -45,13 +45,15 @@ def run_plan(group: NotebookGroup, params: dict[str, Any], shared: str | None = 
     return build_dir() / "runs" / group.name / run_id, keys
 
 
-def run_params(group: NotebookGroup, params: dict[str, Any], shared: str | None = None) -> Path:
+def run_params(group: NotebookGroup, params: dict[str, Any], shared: str | None = None,
+               keep_spare_kernel: bool = False) -> Path:
     """Execute every notebook of ``group`` with ``params`` (already validated by :func:`resolve`).
 
     Returns ``_build/runs/<group>/<hash>/``. Notebooks whose complete output is already
     there are not re-run; each notebook folder is written atomically under its own lock,
     so two processes (or Dask workers) asking for the same run share one execution.
-    ``shared`` is :func:`cache.shared_inputs_digest`, computed once by a caller running many.
+    ``shared`` is :func:`cache.shared_inputs_digest`, and ``keep_spare_kernel`` keeps the next
+    run's kernel started (:mod:`compendium.pipeline.kernels`), both for a caller running many.
     """
     run_dir, keys = run_plan(group, params, shared)
     # First: the folder always says which parameters made it, even if interrupted later.
@@ -59,7 +61,8 @@ def run_params(group: NotebookGroup, params: dict[str, Any], shared: str | None 
     text = banner(group, params)
     # execute() keeps a notebook whose complete output is there (checked under its folder's lock).
     execute.execute_all(
-        [dict(spec=spec, params=params, out_dir=run_dir / name, key=keys[name], banner=text, standalone_html=True)
+        [dict(spec=spec, params=params, out_dir=run_dir / name, key=keys[name], banner=text, standalone_html=True,
+              keep_spare_kernel=keep_spare_kernel)
          for name, spec in group.notebooks.items()]
     )
     return run_dir

@@ -33,7 +33,7 @@ import pandas as pd
 
 from compendium.errors import CompendiumError
 from compendium.paths import build_dir
-from compendium.pipeline import cache, execute, files
+from compendium.pipeline import cache, execute, files, kernels
 from compendium.pipeline.cluster import in_project
 from compendium.pipeline.params import NotebookGroup, _spec, find_group, read_params_file, resolve
 from compendium.pipeline.runs import run_params, run_plan
@@ -124,9 +124,10 @@ def run_point(target: str, params: dict[str, Any], shared: str) -> str:
     """One grid point, as a task on any worker: an ordinary cached run of ``target``.
 
     ``shared`` is the inputs digest the sweep planned with, so the worker neither hashes
-    ``src/`` again nor can write to another folder than the one the sweep reads.
+    ``src/`` again nor can write to another folder than the one the sweep reads. The worker
+    keeps the next point's kernel started while this one runs.
     """
-    return str(run_params(select(target), params, shared))
+    return str(run_params(select(target), params, shared, keep_spare_kernel=True))
 
 
 def sweep(target: str, grid: Grid, client_factory, progress: bool = True) -> SweepResult:
@@ -181,10 +182,23 @@ def _run_on_dask(target: str, todo: list[tuple[dict[str, Any], Path]], shared: s
             except KeyboardInterrupt:
                 client.cancel(list(futures), force=True)
                 raise
+            _stop_spare_kernels(client)
     finally:
         for run_dir in unfinished.values():
             discard_partial(run_dir)
     return failures
+
+
+def _stop_spare_kernels(client) -> None:
+    """Each worker kept the next point's kernel ready: stop it (a cluster started elsewhere lives on).
+
+    Not after Ctrl-C, when a worker may not answer: a spare kernel exits with its worker, and a
+    worker that lives on uses it for its next notebook.
+    """
+    try:
+        client.run(kernels.stop_spare, wait=True)
+    except Exception:  # a worker that died took its spare with it (the kernel exits with its parent)
+        pass
 
 
 def _reason(future) -> str:
@@ -293,6 +307,6 @@ def _figure_png(table: pd.DataFrame, grid: Grid, parameter: str) -> str:
                        height=2.4, aspect=1.2, facet_kws={"sharey": False})
     plot.set_titles("{col_name}")
     buffer = io.BytesIO()
-    plot.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
+    plot.savefig(buffer, format="png", dpi=90, metadata={"Software": None}, bbox_inches=None)
     matplotlib.pyplot.close(plot.figure)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
