@@ -46,7 +46,8 @@ def percent_consistent(reported, n) -> list[int]:
     return [int(v) for v in k[rounds_to(100 * k / n, parse_reported(reported))]]
 
 
-def feasible_paired_tables(n, pos1, pos2, reported_statistic, reported_pvalue=None) -> pd.DataFrame:
+def feasible_paired_tables(n, pos1, pos2, reported_statistic, reported_pvalue=None,
+                           no_discordance_as_zero: bool = False) -> pd.DataFrame:
     """Every paired 2x2 table with the given margins, and which McNemar variant reproduces the report.
 
     With ``pos1`` positives on test 1 and ``pos2`` on test 2 among ``n`` pairs,
@@ -66,6 +67,10 @@ def feasible_paired_tables(n, pos1, pos2, reported_statistic, reported_pvalue=No
         which have no chi-square, ``statistic_matches`` is missing (NA).
     reported_pvalue : str, float or None
         Printed P, e.g. ``"<0.001"`` or ``"0.368"``.
+    no_discordance_as_zero : bool
+        A table without discordant pairs (b = c = 0) has no chi-square (NaN, as in
+        :func:`~compendium.stats.paired.mcnemar`); much software prints χ² = 0 and P = 1
+        for it. ``True`` gives such tables those values, so that a report of them matches.
 
     Returns
     -------
@@ -79,6 +84,16 @@ def feasible_paired_tables(n, pos1, pos2, reported_statistic, reported_pvalue=No
     >>> frame = feasible_paired_tables(20, 10, 6, "4.000", "0.046")
     >>> frame.loc[frame.matches, ["a", "b", "c", "variant"]].to_dict("records")
     [{'a': 6, 'b': 4, 'c': 0, 'variant': 'asymptotic'}]
+
+    A printed χ² of 0 with equal margins: the table without discordant pairs (a = 4) fits it
+    only when such a table counts as χ² = 0.
+
+    >>> frame = feasible_paired_tables(10, 4, 4, "0.000")
+    >>> frame.loc[frame.matches, "a"].unique().tolist()
+    [0, 1, 2, 3]
+    >>> frame = feasible_paired_tables(10, 4, 4, "0.000", no_discordance_as_zero=True)
+    >>> frame.loc[frame.matches, "a"].unique().tolist()
+    [0, 1, 2, 3, 4]
     """
     n = _validate.positive_count("n", n)
     pos1, pos2 = _validate.count("pos1", pos1), _validate.count("pos2", pos2)
@@ -93,9 +108,13 @@ def feasible_paired_tables(n, pos1, pos2, reported_statistic, reported_pvalue=No
     frames = []
     for variant in MCNEMAR_METHODS:
         statistic, pvalue = mcnemar_arrays(b, c, variant)
+        chi_square = variant in ("asymptotic", "corrected")
+        if no_discordance_as_zero:
+            concordant = (b + c) == 0
+            statistic = np.where(concordant & chi_square, 0.0, statistic)
+            pvalue = np.where(concordant, 1.0, pvalue)
         frame = pd.DataFrame({"a": a, "b": b, "c": c, "d": n - pos1 - pos2 + a, "variant": variant,
                               "statistic": statistic, "pvalue": pvalue})
-        chi_square = variant in ("asymptotic", "corrected")
         frame["statistic_matches"] = _match_column(statistic, statistic_text if chi_square else None)
         frame["pvalue_matches"] = _match_column(pvalue, pvalue_text)
         frames.append(frame)

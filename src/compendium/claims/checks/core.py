@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 
-import pandas as pd
 from scipy import stats
 
 from compendium.claims.checks import CONSISTENT, INCONSISTENT, REPRODUCED, args, check
@@ -307,13 +306,12 @@ def mcnemar_from_marginals(claim, n, pos1, pos2, quantity=None, compare_with=Non
     statistic, pvalue = (printed, other) if quantity == "statistic" else (other, printed)
     if rule is not None and rule not in RULES:
         raise ValueError(f"rule must be one of {', '.join(RULES)}, got {rule!r}")
-    frame = feasible_paired_tables(n, pos1, pos2, statistic, pvalue)
+    frame = feasible_paired_tables(n, pos1, pos2, statistic, pvalue, no_discordance_as_zero=True)
     frame = frame[frame["variant"].isin(args.choices(claim).mcnemar_variants)]
     if statistic is not None:  # a printed χ² comes from a chi-square variant, and its P from the same one
         frame = frame[frame["variant"].isin(_CHI_SQUARE)]
     if rule is not None:
         frame = frame[frame[RULES[rule]] == 0]
-    frame = _no_discordance_as_zero(frame, statistic, pvalue)
     tables = frame[["a", "b", "c", "d"]].drop_duplicates()
     what = " with ".join(f"{label} {_LABEL.sub('', r.text)}" for label, r in (("χ²", statistic), ("P", pvalue)) if r is not None)
     margins = f"{pos1}/{n} and {pos2}/{n} positive" + (f", {RULES[rule]} = 0 by the paper's rule ({rule})" if rule else "")
@@ -347,24 +345,6 @@ def mcnemar_from_marginals(claim, n, pos1, pos2, quantity=None, compare_with=Non
 
 
 _CHI_SQUARE = ("asymptotic", "corrected")
-
-
-def _no_discordance_as_zero(frame, statistic, pvalue):
-    """Tables without discordant pairs get χ² = 0 (chi-square variants) and P = 1, as software
-    prints them, and are compared again with the printed values."""
-    empty = (frame["b"] + frame["c"]) == 0
-    if not empty.any():
-        return frame
-    frame = frame.copy()
-    frame.loc[empty & frame["variant"].isin(_CHI_SQUARE), "statistic"] = 0.0
-    frame.loc[empty, "pvalue"] = 1.0
-    for column, printed in (("statistic", statistic), ("pvalue", pvalue)):
-        if printed is not None:
-            values = frame.loc[empty, column]
-            frame.loc[empty, f"{column}_matches"] = [pd.NA if v != v else bool(rounds_to(v, printed)) for v in values]
-    checks = frame.loc[empty, ["statistic_matches", "pvalue_matches"]]
-    frame.loc[empty, "matches"] = checks.fillna(True).all(axis=1) & checks.notna().any(axis=1)
-    return frame
 
 
 @check("chi2_pvalue")

@@ -8,7 +8,6 @@ as a range, and some P values are truncated rather than rounded. One check for e
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import numpy as np
@@ -127,8 +126,7 @@ def huang_statistic_range(claim, tables, variant="corrected", bound="max"):
     values = []
     for pair in tables:
         b, c = (args.count("tables", v) for v in pair)
-        statistic = mcnemar(b, c, variant).statistic if b + c else 0.0
-        values.append(0.0 if math.isnan(statistic) else statistic)
+        values.append(mcnemar(b, c, variant).statistic if b + c else 0.0)
     value = min(values) if bound == "min" else max(values)
     printed = args.printed(claim)
     listing = ", ".join(f"{v:.3f}" for v in values)
