@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import platform
 import re
@@ -78,7 +77,7 @@ def environment() -> dict:
             versions.append({"package": name, "version": "not installed"})
     return {
         "python": platform.python_version(),
-        "lock_sha256": hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else "no lock file",
+        "lock_sha256": manifest.sha256_file(lock) if lock.exists() else "no lock file",
         "packages": versions,
     }
 

@@ -120,10 +120,7 @@ def _copy_if_changed(source: Path, target: Path) -> None:
 
 
 def _sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+    return manifest.sha256_file(path) if path.exists() else None
 
 
 def ledger_csv(force: bool = False) -> Path:
@@ -190,6 +187,11 @@ def stage(force: bool = False) -> Path:
     return staged
 
 
+def made_from(output: Path, stamp: Path, digest: str) -> bool:
+    """``output`` exists and ``stamp`` says it was made from the stage whose digest is ``digest``."""
+    return output.exists() and stamp.exists() and stamp.read_text() == digest
+
+
 def stage_digest(staged: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in staged.rglob("*") if p.is_file() and p.name != STAMP):
@@ -226,12 +228,11 @@ def _publish_html(rendered: Path, html: Path) -> None:
         raise
 
 
-def render(staged: Path) -> Path:
-    """Run ``jupyter-book build`` on the stage (execution off, warnings are errors)."""
+def render(staged: Path, digest: str) -> Path:
+    """Run ``jupyter-book build`` on the stage (execution off, warnings are errors); ``digest`` is its :func:`stage_digest`."""
     html = build_dir() / "html"
-    digest = stage_digest(staged)
     stamp = staged / STAMP
-    if (html / "index.html").exists() and stamp.exists() and stamp.read_text() == digest:
+    if made_from(html / "index.html", stamp, digest):
         return html  # nothing the renderer reads has changed
     print("rendering the book (jupyter-book build)", file=sys.stderr)
     output = build_dir() / "render"
@@ -302,9 +303,10 @@ def build(force: bool = False, stats: BuildStats | None = None, pdf: bool = Fals
         executed = execute_stale(force, started, stats)
         write_execution_report(executed)
         staged = stage(force)
-        html = render(staged)
+        digest = stage_digest(staged)
+        html = render(staged, digest)
         if pdf:
             from compendium.pipeline.pdf import build_pdf
 
-            build_pdf(staged, stage_digest(staged))
+            build_pdf(staged, digest)
         return html

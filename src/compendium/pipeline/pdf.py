@@ -47,11 +47,11 @@ def print_to_pdf(page: Path, target: Path) -> None:
 
 def build_pdf(staged: Path, digest: str) -> Path:
     """``_build/pdf/book.pdf`` from the stage; ``digest`` identifies the stage it was printed from."""
-    from compendium.pipeline.build import jupyter_book
+    from compendium.pipeline.build import jupyter_book, made_from
 
     target = build_dir() / "pdf" / "book.pdf"
     stamp = target.with_name(".stage-digest")
-    if target.exists() and stamp.exists() and stamp.read_text() == digest:
+    if made_from(target, stamp, digest):
         return target
     chromium()  # fail before the long singlehtml build
     print("rendering the PDF edition (jupyter-book build --builder singlehtml, then Chromium)", file=sys.stderr)
