@@ -45,6 +45,13 @@ class QuotedFigure:
     basis: str
     n: int | None  # denominator from the cited study, or None when the review gives too little
 
+    def count(self, ci_method: str, level: float) -> tuple[int | None, float, float]:
+        """The count behind the printed percentage and its interval: (k, low, high), or (None, NaN, NaN)
+        when the cited study gives no denominator."""
+        k = reconstruct_count(reported(self.claim), self.n) if self.n else None
+        low, high = proportion_ci(k, self.n, ci_method, level) if k is not None else (np.nan, np.nan)
+        return k, low, high
+
 
 # Study sizes from the cited abstracts (the review itself gives none of them).
 EUSTACE = {"patients": 25, "sites": 175, "metastatic_sites": 57}
@@ -72,6 +79,7 @@ QUOTED = (
     QuotedFigure("bonemets-naf-sensitivity", "18F-NaF PET/CT", "sensitivity", "review's ref. 42", None, "not stated", None),
     QuotedFigure("bonemets-naf-specificity", "18F-NaF PET/CT", "specificity", "review's ref. 42", None, "not stated", None),
 )
+QUOTED_BY_CLAIM = {q.claim: q for q in QUOTED}
 
 # Sensitivity/specificity pairs the review quotes from one study each (for predictive values).
 ACCURACY_PAIRS = {
@@ -164,8 +172,7 @@ def modality_table(ci_method: str = "wilson", level: float = 0.95) -> pd.DataFra
     rows = []
     for q in QUOTED:
         text = reported(q.claim)
-        k = reconstruct_count(text, q.n) if q.n else None
-        low, high = proportion_ci(k, q.n, ci_method, level) if k is not None else (np.nan, np.nan)
+        k, low, high = q.count(ci_method, level)
         rows.append(
             {
                 "modality": q.modality,
@@ -281,11 +288,11 @@ class AccuracyInput:
 
 
 def _figure(claim: str, ci_method: str, level: float):
-    quoted = next(q for q in QUOTED if q.claim == claim)
-    k = reconstruct_count(reported(claim), quoted.n) if quoted.n else None
+    quoted = QUOTED_BY_CLAIM[claim]
+    k, low, high = quoted.count(ci_method, level)
     if k is None:
         return reported_fraction(claim), reported(claim) + " (count not given)", None, quoted.basis
-    return k / quoted.n, f"{k}/{quoted.n}", tuple(proportion_ci(k, quoted.n, ci_method, level)), quoted.basis
+    return k / quoted.n, f"{k}/{quoted.n}", (low, high), quoted.basis
 
 
 def accuracy_inputs(study: str, ci_method: str = "wilson", level: float = 0.95) -> dict[str, AccuracyInput]:
@@ -358,20 +365,20 @@ def predictive_value_figure(study: str, prevalences: dict[str, tuple[float, floa
     grid = np.linspace(0.001, 0.999, 400)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharex=True)
     shades = plt.get_cmap("Greys")(np.linspace(0.25, 0.45, len(prevalences)))
-    inputs = accuracy_inputs(study, ci_method, level)
-    for ax, which in zip(axes, ("ppv", "npv")):
+    curves = {modality: (accuracy, predictive_values(accuracy.sensitivity, accuracy.specificity, grid),
+                          predictive_interval(accuracy, grid))
+              for modality, accuracy in accuracy_inputs(study, ci_method, level).items()}
+    for index, (ax, which) in enumerate(zip(axes, ("ppv", "npv"))):
         for shade, (cancer, (low, high)) in zip(shades, prevalences.items()):
             ax.axvspan(100 * low, 100 * high, color=shade, alpha=0.45, lw=0)
             ax.text(100 * (low + high) / 2, 0.02, f"{cancer} (patients)", rotation=90, ha="center", va="bottom",
                     fontsize=8, transform=ax.get_xaxis_transform())
-        for modality, accuracy in inputs.items():
+        for modality, (accuracy, values, bounds) in curves.items():
             colour = MODALITY_COLOURS[modality]
-            values = predictive_values(accuracy.sensitivity, accuracy.specificity, grid)[0 if which == "ppv" else 1]
-            bounds = predictive_interval(accuracy, grid)
-            lower, upper = bounds[:2] if which == "ppv" else bounds[2:]
+            lower, upper = bounds[2 * index:2 * index + 2]  # (PPV low, PPV high, NPV low, NPV high)
             if np.all(np.isfinite(lower)):
                 ax.fill_between(100 * grid, lower, upper, color=colour, alpha=0.18, lw=0)
-            ax.plot(100 * grid, values, lw=2, color=colour,
+            ax.plot(100 * grid, values[index], lw=2, color=colour,
                     label=f"{modality} (sens {accuracy.sensitivity_counts}, spec {accuracy.specificity_counts})")
         ax.set_title({"ppv": "Positive predictive value", "npv": "Negative predictive value"}[which])
         ax.set_xlabel("Pre-test probability of bone metastasis (%)")
