@@ -20,7 +20,6 @@ cluster's start, shared by all points.
 from __future__ import annotations
 
 import filecmp
-import importlib
 import json
 import os
 import subprocess
@@ -70,15 +69,21 @@ def same_bytes(a: Path, b: Path) -> bool:
 
 
 def realisation_rates(n: int) -> tuple[float, float, bool]:
-    """Realisations per second of the liver phantom: one at a time in this process, batched on 2 workers."""
+    """Realisations per second of the liver phantom: one at a time in this process, batched on 2 workers.
+
+    Both are steady rates: a small run first in this process and on each worker takes the
+    imports and the caches (phantoms, system matrix), which are not realisations. One at a
+    time runs on one thread, its fastest here (threads slow single 128x128 images down).
+    """
     from compendium.analyses.huang_phantom import detectability
     from compendium.pipeline.cluster import dask_client, dask_map, split_batches
 
+    detectability(n_realisations=8)
     start = time.perf_counter()
     alone = detectability(n_realisations=n, mapper=split_batches(map, n))
     one_at_a_time = n / (time.perf_counter() - start)
     with dask_client(workers=2) as client:
-        client.run(importlib.import_module, detectability.__module__)  # imports are not realisations
+        client.run(detectability, n_realisations=8)
         start = time.perf_counter()
         batched = detectability(n_realisations=n, mapper=split_batches(dask_map(client), 2))
         on_two = n / (time.perf_counter() - start)
@@ -123,4 +128,5 @@ def compute_seconds_all(copy: Path) -> float:
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy loads: see realisation_rates
     main(*(int(arg) for arg in sys.argv[1:]))

@@ -1,6 +1,7 @@
 """Monte Carlo realisations as Dask tasks: the same numbers with no Dask, one worker or two, in any batches."""
 
 import doctest
+import os
 
 import numpy as np
 import pytest
@@ -37,6 +38,13 @@ def test_realisations_on_dask_equal_the_sequential_ones_for_any_batching_and_wor
     for run in runs:
         assert all(np.array_equal(a, b) for a, b in zip(reference, run, strict=True))
     assert not np.array_equal(reference[0], reference[1])
+
+
+@pytest.mark.slow
+def test_local_workers_keep_one_thread_each_without_the_nannys_allocator_setting():
+    with dask_client(workers=1) as client:
+        (environment,) = client.run(lambda: {k: os.environ.get(k) for k in ("MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS")}).values()
+    assert environment == {"MALLOC_TRIM_THRESHOLD_": None, "OMP_NUM_THREADS": "1"}
 
 
 def test_a_threaded_local_cluster_runs_every_condition_with_the_sequential_numbers():

@@ -34,7 +34,7 @@ import pandas as pd
 from compendium.errors import CompendiumError
 from compendium.paths import build_dir
 from compendium.pipeline import cache, execute, files, kernels
-from compendium.pipeline.cluster import in_project
+from compendium.pipeline.cluster import ALLOCATOR_VARIABLE, in_project
 from compendium.pipeline.params import NotebookGroup, _spec, find_group, read_params_file, resolve
 from compendium.pipeline.runs import run_params, run_plan
 
@@ -125,8 +125,10 @@ def run_point(target: str, params: dict[str, Any], shared: str) -> str:
 
     ``shared`` is the inputs digest the sweep planned with, so the worker neither hashes
     ``src/`` again nor can write to another folder than the one the sweep reads. The worker
-    keeps the next point's kernel started while this one runs.
+    keeps the next point's kernel started while this one runs, and its kernels run without
+    the allocator setting a Dask nanny gives its workers, like those of `compendium run`.
     """
+    os.environ.pop(ALLOCATOR_VARIABLE, None)
     return str(run_params(select(target), params, shared, keep_spare_kernel=True))
 
 
