@@ -62,6 +62,21 @@ def test_cli_refuses_bad_grid_with_one_line_and_starts_nothing(mini_project, cap
     assert not (mini_project / "_build").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_changed_data_file_stops_the_sweep_before_any_point_runs(mini_project, capsys, cached):
+    if cached:  # every point finished earlier: no cluster starts, the check still runs
+        assert main(["sweep", "demo", "-g", "seed=1", "--workers", "1"]) == 0
+    before = sorted(p.relative_to(mini_project) for p in (mini_project / "_build").rglob("*")) if cached else None
+    (mini_project / "data" / "table.csv").write_text("a,b\n1,3\n")
+    assert main(["sweep", "demo", "-g", "seed=1", "--workers", "1"]) == 2
+    assert "data/table.csv changed" in capsys.readouterr().err.splitlines()[-1]
+    if cached:
+        assert sorted(p.relative_to(mini_project) for p in (mini_project / "_build").rglob("*")) == before
+    else:
+        assert not (mini_project / "_build" / "runs").exists()
+
+
 def never_started():
     raise AssertionError("a sweep with every point cached must not start a cluster")
 

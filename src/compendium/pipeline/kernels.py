@@ -3,9 +3,9 @@
 The pipeline starts every kernel itself and hands it to papermill (``km=``), so that it
 decides where the kernel runs, where its stderr goes (an unnamed temporary file: log chatter
 such as "running over TCP without encryption" is shown only when the kernel dies) and how it
-ends. Kernels lead
-sessions of their own (jupyter_client's default), so a Ctrl-C reaches only this process;
-:func:`kill_all` then kills every kernel it started.
+ends. Kernels lead sessions of their own (jupyter_client's default), so a Ctrl-C reaches only
+this process: :func:`kill_all` then kills every kernel it started. A kernel whose parent dies
+exits by itself (ipykernel watches its parent).
 
 A kernel is killed, not asked to shut down, once its notebook has run: every output is
 already in the client's hands and the provenance log is flushed after each cell, so a
@@ -49,7 +49,7 @@ _running_lock = threading.Lock()
 
 
 class TrackedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel writes stderr to ``stderr_path`` and can be killed from outside."""
+    """A kernel manager that keeps its kernel's stderr for :meth:`error_hint` and can be killed from outside."""
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
