@@ -212,7 +212,9 @@ def mc_interval(*samples, statistic: Callable[..., Any] = np.mean, level: float 
         # BCa is undefined when every resample gives the same value (an AUC of exactly 1);
         # the percentile interval is then that value itself.
         result = _bootstrap(arrays, statistic, vectorized, level, n_resamples, seed, "percentile")
-    low, high = (float(np.squeeze(v)) for v in result.confidence_interval)
+    # Sorted: when nearly every resample gives the same value (an AUC within 1e-16 of 1), BCa's
+    # ends can come out one rounding apart in reverse order.
+    low, high = sorted(float(np.squeeze(v)) for v in result.confidence_interval)
     return MCInterval(estimate, low, high, float(np.squeeze(result.standard_error)), float(level), n)
 
 
