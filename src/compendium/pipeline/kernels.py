@@ -77,9 +77,13 @@ class TrackedKernelManager(AsyncKernelManager):
         return client
 
     @property
+    def process(self):
+        """The kernel's process (a ``subprocess.Popen``), or None before start and after shutdown."""
+        return getattr(self.provisioner, "process", None)
+
+    @property
     def alive(self) -> bool:
-        process = getattr(self.provisioner, "process", None)
-        return process is not None and process.poll() is None
+        return self.process is not None and self.process.poll() is None
 
     def error_hint(self) -> str:
         """The last line the kernel wrote to stderr, as a hint when it died."""
@@ -99,9 +103,8 @@ def start(cwd: Path) -> TrackedKernelManager:
 def stop(manager: TrackedKernelManager) -> None:
     """Kill the kernel, close its clients' channels, remove its connection file."""
     _kill(manager)
-    process = getattr(manager.provisioner, "process", None)
-    if process is not None:
-        process.wait()  # reaped here, so the shutdown below finds it gone instead of polling
+    if manager.process is not None:
+        manager.process.wait()  # reaped here, so the shutdown below finds it gone instead of polling
     while manager.clients:
         manager.clients.pop().stop_channels()
     if manager.has_kernel:
@@ -110,10 +113,9 @@ def stop(manager: TrackedKernelManager) -> None:
 
 
 def _kill(manager: TrackedKernelManager) -> None:
-    process = getattr(manager.provisioner, "process", None)
-    if process is not None and process.poll() is None:
+    if manager.alive:
         try:  # the kernel leads its own session: kill it with any children it started
-            os.killpg(process.pid, signal.SIGKILL)
+            os.killpg(manager.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
 
